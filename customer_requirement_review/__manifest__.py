@@ -1,0 +1,33 @@
+{
+    "name": "Customer Requirement Review",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "summary": "ISO 9001 clause 8.2 on the sale order: requirement review, changes, complaints, satisfaction",
+    "author": "Customer Requirement Review contributors",
+    "website": "https://github.com/customer-requirement-review/customer_requirement_review",
+    "license": "LGPL-3",
+    "depends": ["sale_management", "survey", "mail", "portal"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        # security
+        "security/res_groups.xml",
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        # data
+        "data/crr_department_data.xml",
+        # reports
+        # views: actions are defined before the views and menus that use them
+        "views/crr_department_views.xml",
+        "views/res_config_settings_views.xml",
+        # wizards
+        # menus last
+        "views/customer_requirement_review_menus.xml",
+    ],
+    "demo": [
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_requirement_review/static/src/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+
+
+class CrrDepartment(models.Model):
+    _name = "crr.department"
+    _description = "Review Department"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Technical code, unique per company, used by integrations and default rules "
+        "(sales, technical, quality, production, procurement, logistics, finance, general_manager).",
+    )
+    sequence = fields.Integer(default=10, help="Order in which departments are listed and review lines are created.")
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        "crr_department_res_users_rel",
+        "department_id",
+        "user_id",
+        string="Reviewers",
+        domain=[("share", "=", False)],
+        help="Internal users who may decide this department's review lines.",
+    )
+    is_final_approval = fields.Boolean(
+        string="Final Approval",
+        tracking=True,
+        help="The general manager's step: its review lines open only when every other line of the "
+        "same review round is approved.",
+    )
+    description = fields.Text(
+        translate=True, help="What this department checks during a review (shown to the reviewers)."
+    )
+    color = fields.Integer()
+
+    _code_company_uniq = models.Constraint(
+        "UNIQUE(code, company_id)", "A department code must be unique per company."
+    )
+
+    @api.depends("name", "code")
+    def _compute_display_name(self):
+        for department in self:
+            department.display_name = department.name or department.code or ""
+
+    @api.model
+    def _crr_for_user(self, user=None):
+        """Departments (of the current companies) the given user reviews for."""
+        user = user or self.env.user
+        return self.search([("user_ids", "in", user.ids)])

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Lint: ruff on the Python code, and every XML file of the addon must parse.
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+log "lint: ruff"
+"$CRR_VENV/bin/ruff" check --quiet .
+log "lint: XML files"
+"$PY" - "$ADDON" <<'PY'
+import pathlib, sys
+from lxml import etree
+bad = []
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.xml")):
+    try:
+        etree.parse(str(path))
+    except etree.XMLSyntaxError as exc:
+        bad.append(f"{path}: {exc}")
+if bad:
+    sys.exit("XML that does not parse:\n" + "\n".join(bad))
+PY

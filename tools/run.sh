@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make run`: Odoo with the addon and its demo data, served on 127.0.0.1:$PORT.
+source "$(dirname "$0")/lib.sh"
+"$REPO_ROOT/tools/setup.sh"
+
+DB=${CRR_DB:-crr_demo}
+PORT=${PORT:-8069}
+WORKERS=${WORKERS:-2}
+
+started=$(pg_start)
+cleanup() { [ "$started" = started ] && pg_stop || true; }
+trap cleanup EXIT
+
+conf=$(write_odoo_conf "$DB")
+hash_file=$CRR_STATE/$DB.addon-hash
+if ! db_exists "$DB"; then
+    log "creating database $DB with demo data and the addon (a few minutes, once)"
+    odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --with-demo --load-language=zh_CN \
+        --stop-after-init --log-level=warn
+    addon_hash >"$hash_file"
+elif [ "$(cat "$hash_file" 2>/dev/null)" != "$(addon_hash)" ]; then
+    log "the addon changed: updating it in $DB"
+    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn
+    addon_hash >"$hash_file"
+fi
+
+log "Odoo is starting on http://127.0.0.1:$PORT/web/login  (login: admin, password: admin; database $DB)"
+log "demo reviewers and their passwords are listed in README.md; Ctrl-C stops the server"
+server_args=(-c "$conf" -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT")
+if [ "$WORKERS" -gt 0 ]; then
+    server_args+=(--workers="$WORKERS" --gevent-port="$((PORT + 3))" --max-cron-threads=1
+                  --limit-time-real=600 --limit-time-cpu=300)
+fi
+# run in the foreground of this script (not exec) so that the cluster is stopped afterwards
+odoo_cmd "${server_args[@]}" &
+server=$!
+trap 'kill -INT $server 2>/dev/null || true' INT TERM
+wait $server || true
+wait $server 2>/dev/null || true
