@@ -35,6 +35,23 @@ class CrrDepartment(models.Model):
         help="The general manager's step: its review lines open only when every other line of the "
         "same review round is approved.",
     )
+    # Which kinds of change this department reviews again: used by change requests and by the
+    # re-review of an approved quotation whose reviewed fields were edited.
+    review_quantity_date = fields.Boolean(
+        string="Reviews Quantity and Date Changes",
+        tracking=True,
+        help="Asked again when quantities, products or delivery dates change.",
+    )
+    review_price_payment = fields.Boolean(
+        string="Reviews Price and Payment Changes",
+        tracking=True,
+        help="Asked again when prices, discounts or payment terms change.",
+    )
+    review_specification = fields.Boolean(
+        string="Reviews Specification Changes",
+        tracking=True,
+        help="Asked again when the specification or the customer's requirements change.",
+    )
     description = fields.Text(
         translate=True, help="What this department checks during a review (shown to the reviewers)."
     )
@@ -48,6 +65,28 @@ class CrrDepartment(models.Model):
     def _compute_display_name(self):
         for department in self:
             department.display_name = department.name or department.code or ""
+
+    CHANGE_KIND_FIELDS = {
+        "quantity": "review_quantity_date",
+        "date": "review_quantity_date",
+        "price": "review_price_payment",
+        "payment": "review_price_payment",
+        "specification": "review_specification",
+    }
+
+    @api.model
+    def _crr_for_change_kinds(self, kinds, company=None):
+        """Active departments of ``company`` that review the given kinds of change.
+
+        ``kinds`` is an iterable of 'quantity', 'date', 'price', 'payment', 'specification'.
+        """
+        company = company or self.env.company
+        flags = sorted({self.CHANGE_KIND_FIELDS[kind] for kind in kinds})
+        if not flags:
+            return self.browse()
+        domain = [("company_id", "=", company.id)]
+        domain += ["|"] * (len(flags) - 1) + [(flag, "=", True) for flag in flags]
+        return self.search(domain)
 
     @api.model
     def _crr_for_user(self, user=None):
