@@ -121,6 +121,7 @@ addons_path = $(odoo_addons_path)
 data_dir = $CRR_CACHE/data
 admin_passwd = ${CRR_MASTER_PASSWORD:-admin}
 list_db = False
+http_interface = 127.0.0.1
 CONF
     echo "$conf"
 }
