@@ -38,6 +38,7 @@
         "views/customer_requirement_review_menus.xml",
     ],
     "demo": [
+        "demo/crr_review_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -164,6 +164,14 @@ class SaleOrder(models.Model):
                 lambda line: line.state in ("pending", "waiting")
             ).department_id
 
+    @api.model
+    def _crr_init_existing_orders(self):
+        """At install: orders already confirmed or cancelled never need a review."""
+        self.env.cr.execute(
+            "UPDATE sale_order SET review_state = 'not_required' WHERE state IN ('sale', 'cancel') AND review_round = 0"
+        )
+        self.invalidate_model(["review_state"])
+
     # -- hooks ---------------------------------------------------------------------------------
     def _crr_order_review_lines(self, all_rounds=False):
         """Order-review lines of the order (current round unless ``all_rounds``).
