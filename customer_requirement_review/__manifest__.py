@@ -15,15 +15,30 @@
         "security/ir_rules.xml",
         # data
         "data/crr_department_data.xml",
+        "data/crr_review_rule_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         # reports
+        "report/crr_review_templates.xml",
+        "report/crr_review_report.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
+        "views/crr_review_line_views.xml",
+        "views/crr_review_rule_views.xml",
+        "views/crr_requirement_views.xml",
+        "views/crr_requirement_template_views.xml",
+        "views/crr_review_substitute_views.xml",
+        "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         # wizards
+        "wizard/crr_review_decision_wizard_views.xml",
+        "wizard/crr_review_reopen_wizard_views.xml",
+        "wizard/crr_contract_type_wizard_views.xml",
         # menus last
         "views/customer_requirement_review_menus.xml",
     ],
     "demo": [
+        "demo/crr_review_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

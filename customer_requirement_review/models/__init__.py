@@ -2,3 +2,11 @@ from . import res_company
 from . import res_config_settings
 from . import crr_department
 from . import crr_xlsx_export
+from . import crr_review_rule
+from . import crr_review_substitute
+from . import crr_requirement
+from . import crr_requirement_template
+from . import crr_requirement_template_line
+from . import crr_review_line
+from . import sale_order
+from . import sale_order_line
