@@ -6,3 +6,4 @@ from . import test_review_security
 from . import test_review_performance
 from . import test_review_report
 from . import test_review_register_xlsx
+from . import test_review_tour
