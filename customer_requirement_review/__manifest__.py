@@ -15,10 +15,18 @@
         "security/ir_rules.xml",
         # data
         "data/crr_department_data.xml",
+        "data/crr_complaint_data.xml",
         # reports
+        "report/crr_complaint_report.xml",
+        "report/crr_complaint_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crr_complaint_action_views.xml",
+        "views/crr_complaint_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_complaint_views.xml",
+        "views/crr_complaint_portal_templates.xml",
         # wizards
         # menus last
         "views/customer_requirement_review_menus.xml",

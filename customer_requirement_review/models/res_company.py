@@ -142,3 +142,40 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("Review and complaint deadlines and thresholds cannot be negative.")
                 )
+
+    # -- complaint e-mail intake (one mail alias per company) -------------------------------------
+    crr_complaint_alias_id = fields.Many2one(
+        "mail.alias",
+        string="Complaint E-mail Alias",
+        copy=False,
+        ondelete="set null",
+        help="Incoming e-mails to this alias create complaints of this company.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._crr_ensure_complaint_alias()
+        return companies
+
+    def _crr_ensure_complaint_alias(self):
+        """Give every company of ``self`` (all companies when empty) its complaint alias."""
+        companies = self or self.sudo().search([])
+        model = self.env["ir.model"].sudo()._get("crr.complaint")
+        Alias = self.env["mail.alias"].sudo()
+        for company in companies.filtered(lambda c: not c.crr_complaint_alias_id):
+            domain = company.alias_domain_id
+            name = "complaints"
+            if Alias.search_count([("alias_name", "=", name), ("alias_domain_id", "=", domain.id)], limit=1):
+                name = f"complaints-{company.id}"
+            alias = Alias.create(
+                {
+                    "alias_name": name,
+                    "alias_domain_id": domain.id,
+                    "alias_model_id": model.id,
+                    "alias_defaults": repr({"company_id": company.id, "channel": "email"}),
+                    "alias_contact": "everyone",
+                }
+            )
+            company.sudo().crr_complaint_alias_id = alias
+        return True
