@@ -32,6 +32,7 @@
         "views/customer_requirement_review_menus.xml",
     ],
     "demo": [
+        "demo/crr_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -364,6 +364,11 @@ class CrrComplaint(models.Model):
             {"state": "acknowledged", "acknowledged_date": fields.Datetime.now(), "acknowledged_by_id": self.env.uid}
         )
         self._crr_refresh_overdue()
+        template = self.env.ref("customer_requirement_review.mail_template_crr_complaint_ack", raise_if_not_found=False)
+        if template:
+            # the customer (a follower since creation) is told that the complaint is being handled
+            for complaint in self.filtered(lambda c: c.partner_id or c.contact_id):
+                complaint.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
         return True
 
     def action_investigate(self):

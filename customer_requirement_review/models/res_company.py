@@ -163,7 +163,7 @@ class ResCompany(models.Model):
         companies = self or self.sudo().search([])
         model = self.env["ir.model"].sudo()._get("crr.complaint")
         Alias = self.env["mail.alias"].sudo()
-        for company in companies.filtered(lambda c: not c.crr_complaint_alias_id):
+        for company in companies.filtered(lambda c: not c.crr_complaint_alias_id).sorted("id"):
             domain = company.alias_domain_id
             name = "complaints"
             if Alias.search_count([("alias_name", "=", name), ("alias_domain_id", "=", domain.id)], limit=1):
