@@ -10,3 +10,6 @@ from . import crr_requirement_template_line
 from . import crr_review_line
 from . import sale_order
 from . import sale_order_line
+from . import crr_complaint
+from . import crr_complaint_action
+from . import res_partner
