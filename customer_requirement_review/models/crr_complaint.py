@@ -656,3 +656,112 @@ class CrrComplaint(models.Model):
     def _crr_description_text(self):
         self.ensure_one()
         return html2plaintext(self.description or "")
+
+    # -- XLSX complaint register -------------------------------------------------------------------
+    def _crr_xlsx_filename(self):
+        return self.env._("Complaint register.xlsx")
+
+    def _crr_xlsx_register_rows(self, batch_size=2000):
+        """One row per complaint, read in batches so that large registers stay small in memory."""
+        labels = {
+            name: dict(self._fields[name]._description_selection(self.env))
+            for name in ("channel", "category", "severity", "state", "cause_category", "customer_acceptance")
+        }
+        field_names = [
+            "name", "subject", "partner_id", "order_id", "product_id", "affected_qty", "channel", "category",
+            "severity", "department_id", "user_id", "state", "date_received", "ack_deadline", "close_deadline",
+            "is_overdue", "acknowledged_date", "closed_date", "days_to_close", "cause_category", "root_cause",
+            "cost", "reply_date", "customer_acceptance",
+        ]
+        for start in range(0, len(self.ids), batch_size):
+            batch = self.browse(self.ids[start:start + batch_size])
+            batch.fetch(field_names)
+            for complaint in batch:
+                yield [
+                    complaint.name,
+                    complaint.subject,
+                    complaint.partner_id.display_name,
+                    complaint.order_id.name,
+                    complaint.product_id.display_name,
+                    complaint.affected_qty,
+                    labels["channel"].get(complaint.channel, ""),
+                    labels["category"].get(complaint.category, ""),
+                    labels["severity"].get(complaint.severity, ""),
+                    complaint.department_id.name,
+                    complaint.user_id.name,
+                    labels["state"].get(complaint.state, ""),
+                    complaint.date_received,
+                    complaint.ack_deadline,
+                    complaint.close_deadline,
+                    complaint.is_overdue,
+                    complaint.acknowledged_date,
+                    complaint.closed_date,
+                    complaint.days_to_close if complaint.closed_date else False,
+                    labels["cause_category"].get(complaint.cause_category, ""),
+                    complaint.root_cause,
+                    complaint.cost,
+                    complaint.reply_date,
+                    labels["customer_acceptance"].get(complaint.customer_acceptance, ""),
+                ]
+            self.env.invalidate_all()
+
+    def _crr_xlsx_statistics_rows(self):
+        """The statistics sheet: counts by category, severity, month and department, then the mean
+        days to close, all computed with _read_group."""
+        stats = self._crr_statistics([("id", "in", self.ids)])
+        sections = (
+            ("by_category", self.env._("Category")),
+            ("by_severity", self.env._("Severity")),
+            ("by_month", self.env._("Month")),
+            ("by_department", self.env._("Department")),
+        )
+        for key, title in sections:
+            for row in stats[key]:
+                yield [title, row["label"], row["count"], row["count"] / stats["total"] if stats["total"] else 0.0]
+        yield [self.env._("Total"), self.env._("Complaints"), stats["total"], 1.0 if stats["total"] else 0.0]
+        yield [self.env._("Total"), self.env._("Closed"), stats["closed"], False]
+        yield [self.env._("Total"), self.env._("Mean Days to Close"), stats["mean_days_to_close"], False]
+
+    def _crr_xlsx_sheets(self):
+        return [
+            {
+                "name": self.env._("Complaint Register"),
+                "columns": [
+                    {"header": self.env._("Reference"), "type": "char", "width": 16},
+                    {"header": self.env._("Subject"), "type": "char", "width": 30},
+                    {"header": self.env._("Customer"), "type": "char", "width": 26},
+                    {"header": self.env._("Order"), "type": "char", "width": 12},
+                    {"header": self.env._("Product"), "type": "char", "width": 22},
+                    {"header": self.env._("Affected Quantity"), "type": "float"},
+                    {"header": self.env._("Channel"), "type": "char", "width": 12},
+                    {"header": self.env._("Category"), "type": "char", "width": 16},
+                    {"header": self.env._("Severity"), "type": "char", "width": 10},
+                    {"header": self.env._("Department"), "type": "char", "width": 16},
+                    {"header": self.env._("Owner"), "type": "char", "width": 18},
+                    {"header": self.env._("Status"), "type": "char", "width": 14},
+                    {"header": self.env._("Received On"), "type": "datetime"},
+                    {"header": self.env._("Acknowledge By"), "type": "datetime"},
+                    {"header": self.env._("Close By"), "type": "datetime"},
+                    {"header": self.env._("Overdue"), "type": "boolean"},
+                    {"header": self.env._("Acknowledged On"), "type": "datetime"},
+                    {"header": self.env._("Closed On"), "type": "datetime"},
+                    {"header": self.env._("Days to Close"), "type": "float"},
+                    {"header": self.env._("Cause Category"), "type": "char", "width": 14},
+                    {"header": self.env._("Root Cause"), "type": "text", "width": 40},
+                    {"header": self.env._("Cost"), "type": "monetary"},
+                    {"header": self.env._("Replied On"), "type": "date"},
+                    {"header": self.env._("Customer Acceptance"), "type": "char", "width": 16},
+                ],
+                "rows": self._crr_xlsx_register_rows(),
+            },
+            {
+                "name": self.env._("Statistics"),
+                "columns": [
+                    {"header": self.env._("By"), "type": "char", "width": 14},
+                    {"header": self.env._("Value"), "type": "char", "width": 26},
+                    {"header": self.env._("Complaints"), "type": "float"},
+                    {"header": self.env._("Share"), "type": "percent"},
+                ],
+                "rows": self._crr_xlsx_statistics_rows(),
+            },
+        ]

@@ -7,6 +7,7 @@ from . import test_review_performance
 from . import test_review_report
 from . import test_review_register_xlsx
 from . import test_review_tour
+from . import test_complaint_register_xlsx
 from . import test_complaint_flow
 from . import test_complaint_mail
 from . import test_complaint_portal
