@@ -75,7 +75,7 @@ class CrrComplaint(models.Model):
     )
     category = fields.Selection(
         [
-            ("quality", "Quality"),
+            ("quality", "Product Quality"),
             ("delivery", "Delivery"),
             ("quantity", "Quantity"),
             ("packaging", "Packaging"),
@@ -709,13 +709,14 @@ class CrrComplaint(models.Model):
         """The statistics sheet: counts by category, severity, month and department, then the mean
         days to close, all computed with _read_group."""
         stats = self._crr_statistics([("id", "in", self.ids)])
-        sections = (
-            ("by_category", self.env._("Category")),
-            ("by_severity", self.env._("Severity")),
-            ("by_month", self.env._("Month")),
-            ("by_department", self.env._("Department")),
-        )
-        for key, title in sections:
+        # a dict, not a tuple of pairs: the gettext extractor would take the keys for messages
+        sections = {
+            "by_category": self.env._("Category"),
+            "by_severity": self.env._("Severity"),
+            "by_month": self.env._("Month"),
+            "by_department": self.env._("Department"),
+        }
+        for key, title in sections.items():
             for row in stats[key]:
                 yield [title, row["label"], row["count"], row["count"] / stats["total"] if stats["total"] else 0.0]
         yield [self.env._("Total"), self.env._("Complaints"), stats["total"], 1.0 if stats["total"] else 0.0]

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 REQUIREMENT_CATEGORIES = [
     ("specification", "Specification"),
-    ("quality", "Quality"),
+    ("quality", "Quality / Inspection"),
     ("environmental", "Environmental / Regulatory"),
     ("delivery", "Delivery"),
     ("packaging", "Packaging"),

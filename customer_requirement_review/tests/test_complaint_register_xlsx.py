@@ -35,7 +35,7 @@ class TestComplaintRegisterXlsx(TransactionCase):
         rows = list(register.iter_rows(min_row=2, values_only=True))
         self.assertEqual(len(rows), 3)
         first = next(row for row in rows if row[col["Subject"]] == "Scratched housings")
-        self.assertEqual(first[col["Category"]], "Quality")
+        self.assertEqual(first[col["Category"]], "Product Quality")
         self.assertEqual(first[col["Severity"]], "Major")
         self.assertEqual(first[col["Department"]], "Quality")
         self.assertEqual(first[col["Affected Quantity"]], 12)
@@ -43,7 +43,7 @@ class TestComplaintRegisterXlsx(TransactionCase):
         self.assertIsInstance(first[col["Acknowledge By"]], datetime)
         self.assertIs(first[col["Overdue"]], False)
         stats = {(row[0], row[1]): row[2] for row in statistics.iter_rows(min_row=2, values_only=True)}
-        self.assertEqual(stats[("Category", "Quality")], 2)
+        self.assertEqual(stats[("Category", "Product Quality")], 2)
         self.assertEqual(stats[("Category", "Delivery")], 1)
         self.assertEqual(stats[("Severity", "Minor")], 2)
         self.assertEqual(stats[("Department", "Quality")], 1)
