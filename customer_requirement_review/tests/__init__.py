@@ -13,3 +13,4 @@ from . import test_complaint_mail
 from . import test_complaint_portal
 from . import test_complaint_report
 from . import test_complaint_security
+from . import test_i18n
