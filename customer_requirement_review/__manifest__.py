@@ -18,9 +18,12 @@
         "data/crr_review_rule_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/crr_change_request_data.xml",
         # reports
         "report/crr_review_templates.xml",
         "report/crr_review_report.xml",
+        "report/crr_change_request_templates.xml",
+        "report/crr_change_request_report.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -29,6 +32,8 @@
         "views/crr_requirement_template_views.xml",
         "views/crr_review_substitute_views.xml",
         "views/sale_order_views.xml",
+        "views/crr_change_request_views.xml",
+        "views/sale_order_change_views.xml",
         "views/res_config_settings_views.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
