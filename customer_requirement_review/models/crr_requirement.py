@@ -32,7 +32,7 @@ class CrrRequirement(models.Model):
 
     sequence = fields.Integer(default=10)
     order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, index=True, ondelete="cascade", check_company=True
+        "sale.order", required=True, index=True, ondelete="cascade", check_company=True
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
     category = fields.Selection(REQUIREMENT_CATEGORIES, required=True, default="specification", tracking=True)
@@ -60,9 +60,9 @@ class CrrRequirement(models.Model):
         help="Deviation: the company cannot meet the requirement as stated; it is a deficiency to be "
         "resolved (negotiated with the customer, corrected) and closed before approval.",
     )
-    response_note = fields.Text(string="Response Note")
+    response_note = fields.Text()
     resolution = fields.Text(string="Deficiency Resolution", tracking=True)
-    deficiency_closed = fields.Boolean(string="Deficiency Closed", tracking=True, copy=False)
+    deficiency_closed = fields.Boolean(tracking=True, copy=False)
     deficiency_closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
     deficiency_closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
     is_deficiency_open = fields.Boolean(

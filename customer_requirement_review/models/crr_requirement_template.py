@@ -24,7 +24,6 @@ class CrrRequirementTemplate(models.Model):
     )
     product_category_id = fields.Many2one(
         "product.category",
-        string="Product Category",
         index=True,
         tracking=True,
         help="Applied to quotations selling a product of this category or of one of its subcategories.",

@@ -25,7 +25,7 @@ class CrrReviewLine(models.Model):
     _rec_names_search = ["order_id", "department_id"]
 
     order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, index=True, ondelete="cascade", check_company=True,
+        "sale.order", required=True, index=True, ondelete="cascade", check_company=True,
         readonly=True,
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
@@ -36,11 +36,11 @@ class CrrReviewLine(models.Model):
         help="Set on the review lines of a change request (empty for an order review).",
     )
     department_id = fields.Many2one(
-        "crr.department", string="Department", required=True, index=True, check_company=True, readonly=True
+        "crr.department", required=True, index=True, check_company=True, readonly=True
     )
     sequence = fields.Integer(related="department_id.sequence", store=True)
     is_final_approval = fields.Boolean(related="department_id.is_final_approval", store=True)
-    round = fields.Integer(string="Round", required=True, default=1, readonly=True, index=True)
+    round = fields.Integer(required=True, default=1, readonly=True, index=True)
     state = fields.Selection(
         [("waiting", "Waiting"), ("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
         required=True,
@@ -53,12 +53,12 @@ class CrrReviewLine(models.Model):
     is_current_round = fields.Boolean(
         string="Current Round", compute="_compute_is_current_round", store=True, index=True
     )
-    requested_by_id = fields.Many2one("res.users", string="Requested By", readonly=True)
+    requested_by_id = fields.Many2one("res.users", readonly=True)
     request_date = fields.Datetime(string="Requested On", readonly=True)
     deadline = fields.Date(tracking=True, readonly=True, help="Date by which the department must decide.")
-    reviewer_id = fields.Many2one("res.users", string="Reviewer", readonly=True, tracking=True)
+    reviewer_id = fields.Many2one("res.users", readonly=True, tracking=True)
     on_behalf_of_id = fields.Many2one(
-        "res.users", string="On Behalf Of", readonly=True, tracking=True,
+        "res.users", readonly=True, tracking=True,
         help="The absent reviewer for whom a substitute decided.",
     )
     decision_date = fields.Datetime(string="Decided On", readonly=True, tracking=True)
@@ -70,9 +70,9 @@ class CrrReviewLine(models.Model):
         "not concern this department.",
     )
     carried_from_line_id = fields.Many2one("crr.review.line", string="Carried From", readonly=True)
-    reopen_reason = fields.Text(string="Reopen Reason", tracking=True, readonly=True)
+    reopen_reason = fields.Text(tracking=True, readonly=True)
     last_reminder_date = fields.Date(readonly=True, copy=False)
-    can_decide = fields.Boolean(compute="_compute_can_decide", string="Can Decide")
+    can_decide = fields.Boolean(compute="_compute_can_decide")
     substitute_user_ids = fields.Many2many(
         "res.users", compute="_compute_substitute_user_ids", search="_search_substitute_user_ids",
         string="Substitutes",

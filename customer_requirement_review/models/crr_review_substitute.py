@@ -21,7 +21,6 @@ class CrrReviewSubstitute(models.Model):
     )
     substitute_id = fields.Many2one(
         "res.users",
-        string="Substitute",
         required=True,
         index=True,
         domain=[("share", "=", False)],

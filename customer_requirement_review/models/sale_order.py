@@ -17,7 +17,6 @@ class SaleOrder(models.Model):
 
     contract_type = fields.Selection(
         [("regular", "Regular Contract"), ("special", "Special Contract")],
-        string="Contract Type",
         tracking=True,
         copy=False,
         index=True,
@@ -25,10 +24,8 @@ class SaleOrder(models.Model):
         help="Set by the review rules when the review is requested (special wins over regular); a review "
         "manager may override it with a reason.",
     )
-    contract_type_overridden = fields.Boolean(string="Contract Type Overridden", readonly=True, copy=False)
-    contract_type_override_reason = fields.Text(
-        string="Contract Type Override Reason", readonly=True, copy=False, tracking=True
-    )
+    contract_type_overridden = fields.Boolean(readonly=True, copy=False)
+    contract_type_override_reason = fields.Text(readonly=True, copy=False, tracking=True)
     review_state = fields.Selection(
         [
             ("not_required", "Not Required"),
@@ -45,14 +42,14 @@ class SaleOrder(models.Model):
         tracking=True,
         readonly=True,
     )
-    review_round = fields.Integer(string="Review Round", default=0, copy=False, readonly=True)
+    review_round = fields.Integer(default=0, copy=False, readonly=True)
     # the order's own review; the review lines of its change requests are on change_request_ids.review_line_ids
     review_line_ids = fields.One2many(
         "crr.review.line", "order_id", string="Review Lines", copy=False, domain=[("change_request_id", "=", False)]
     )
     review_line_count = fields.Integer(compute="_compute_review_line_count", string="Review Lines Count")
     requirement_ids = fields.One2many("crr.requirement", "order_id", string="Requirements", copy=True)
-    review_requested_by_id = fields.Many2one("res.users", string="Review Requested By", readonly=True, copy=False)
+    review_requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     review_request_date = fields.Datetime(string="Review Requested On", readonly=True, copy=False)
     crr_rereview_kinds = fields.Char(
         string="Changes Awaiting Review",
@@ -72,7 +69,6 @@ class SaleOrder(models.Model):
             ("oral", "Oral"),
             ("tender", "Tender"),
         ],
-        string="Order Source",
         default="written",
         required=True,
         tracking=True,

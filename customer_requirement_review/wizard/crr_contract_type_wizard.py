@@ -5,7 +5,7 @@ class CrrContractTypeWizard(models.TransientModel):
     _name = "crr.contract.type.wizard"
     _description = "Override the Contract Type of an Order"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade")
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
     contract_type = fields.Selection(
         [("regular", "Regular Contract"), ("special", "Special Contract")], required=True, default="special"
     )
