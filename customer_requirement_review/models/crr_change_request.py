@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import format_list, html2plaintext, is_html_empty
 
@@ -23,7 +23,7 @@ class CrrChangeRequest(models.Model):
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
     order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, index=True, ondelete="cascade", check_company=True,
+        "sale.order", required=True, index=True, ondelete="cascade", check_company=True,
         tracking=True, domain="['|', ('state', '=', 'sale'), ('review_state', '=', 'approved')]",
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
@@ -32,7 +32,7 @@ class CrrChangeRequest(models.Model):
     currency_id = fields.Many2one(related="order_id.currency_id")
     origin = fields.Selection(
         [("customer", "Customer"), ("internal", "Internal")],
-        string="Origin", required=True, default="customer", tracking=True,
+        required=True, default="customer", tracking=True,
         help="Who asks for the change: the customer, or the company itself.",
     )
     reason = fields.Text(required=True, tracking=True, help="Why the order must change.")
@@ -74,15 +74,15 @@ class CrrChangeRequest(models.Model):
         string="Kinds of Change", compute="_compute_change_kinds", store=True,
         help="Technical: comma-separated kinds (quantity, date, price, payment, specification).",
     )
-    change_kinds_display = fields.Char(string="Changes", compute="_compute_change_kinds")
+    change_kinds_display = fields.Char(string="Changes", compute="_compute_change_kinds_display")
     requested_by_id = fields.Many2one(
-        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True, copy=False,
+        "res.users", default=lambda self: self.env.user, readonly=True, copy=False,
         tracking=True,
     )
     request_date = fields.Datetime(string="Requested On", default=fields.Datetime.now, readonly=True, copy=False)
     submit_date = fields.Datetime(string="Submitted On", readonly=True, copy=False)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
-    applied_by_id = fields.Many2one("res.users", string="Applied By", readonly=True, copy=False, tracking=True)
+    applied_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     applied_date = fields.Datetime(string="Applied On", readonly=True, copy=False, tracking=True)
     notified_department_ids = fields.Many2many(
         "crr.department", "crr_change_request_notified_department_rel", "change_request_id", "department_id",
@@ -120,11 +120,15 @@ class CrrChangeRequest(models.Model):
         "old_note", "line_ids.kinds",
     )
     def _compute_change_kinds(self):
+        for request in self:
+            request.change_kinds = ",".join(sorted(request._crr_kinds()))
+
+    @api.depends("change_kinds")
+    def _compute_change_kinds_display(self):
         labels = self._crr_kind_labels()
         for request in self:
-            kinds = request._crr_kinds()
-            request.change_kinds = ",".join(sorted(kinds))
-            request.change_kinds_display = format_list(self.env, [labels[kind] for kind in sorted(kinds)])
+            kinds = filter(None, (request.change_kinds or "").split(","))
+            request.change_kinds_display = format_list(self.env, [labels[kind] for kind in kinds])
 
     def _crr_note_changed(self):
         self.ensure_one()
@@ -161,16 +165,6 @@ class CrrChangeRequest(models.Model):
                 request.display_name = request.name or ""
 
     # -- constraints ---------------------------------------------------------------------------
-    @api.constrains("order_id", "state")
-    def _check_order_open_request(self):
-        for request in self.filtered(lambda r: r.state in CR_OPEN_STATES):
-            other = self.search(
-                [("order_id", "=", request.order_id.id), ("state", "in", CR_OPEN_STATES), ("id", "!=", request.id)],
-                limit=1,
-            )
-            if other:
-                raise ValidationError(request._crr_open_request_message(other))
-
     def _crr_open_request_message(self, other):
         return self.env._(
             "%(order)s already has an open change request, %(request)s (%(state)s): finish or cancel it before "
@@ -371,8 +365,8 @@ class CrrChangeRequest(models.Model):
 
     def _crr_unlink_pending_activities(self):
         pending = self.sudo().review_line_ids.filtered(lambda line: line.state in ("pending", "waiting"))
-        if pending:
-            pending.activity_unlink(["customer_requirement_review.mail_activity_crr_review"])
+        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False)
+        pending.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).unlink()
 
     # -- apply ---------------------------------------------------------------------------------
     def _crr_fmt(self, value, field):

@@ -11,14 +11,14 @@ class CrrChangeRequestLine(models.Model):
     _check_company_auto = True
 
     change_request_id = fields.Many2one(
-        "crr.change.request", string="Change Request", required=True, index=True, ondelete="cascade"
+        "crr.change.request", required=True, index=True, ondelete="cascade"
     )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="change_request_id.company_id", store=True, index=True, precompute=True)
     order_id = fields.Many2one(related="change_request_id.order_id", string="Order")
     currency_id = fields.Many2one(related="change_request_id.currency_id")
     order_line_id = fields.Many2one(
-        "sale.order.line", string="Order Line", index="btree_not_null", ondelete="restrict", check_company=True,
+        "sale.order.line", index="btree_not_null", ondelete="restrict", check_company=True,
         domain="[('order_id', '=', order_id), ('display_type', '=', False)]",
         help="The order line changed or removed; empty for a new line.",
     )
@@ -32,14 +32,14 @@ class CrrChangeRequestLine(models.Model):
         string="Current Unit Price", digits="Product Price", compute="_compute_old_values", store=True, readonly=True
     )
     new_product_id = fields.Many2one(
-        "product.product", string="New Product", check_company=True, domain="[('sale_ok', '=', True)]",
+        "product.product", check_company=True, domain="[('sale_ok', '=', True)]",
         help="The product of a new line.",
     )
     new_product_uom_qty = fields.Float(
-        string="New Quantity", digits="Product Unit", compute="_compute_new_values", store=True, readonly=False
+        string="New Quantity", digits="Product Unit", compute="_compute_new_product_uom_qty", store=True, readonly=False
     )
     new_price_unit = fields.Float(
-        string="New Unit Price", digits="Product Price", compute="_compute_new_values", store=True, readonly=False
+        string="New Unit Price", digits="Product Price", compute="_compute_new_price_unit", store=True, readonly=False
     )
     remove = fields.Boolean(string="Remove Line", help="Remove this line from the order (quantity set to 0 on a "
                             "confirmed order).")
@@ -55,16 +55,21 @@ class CrrChangeRequestLine(models.Model):
             line.old_price_unit = order_line.price_unit
 
     @api.depends("order_line_id", "new_product_id")
-    def _compute_new_values(self):
+    def _compute_new_product_uom_qty(self):
         for line in self:
             if line.order_line_id:
                 line.new_product_uom_qty = line.order_line_id.product_uom_qty
+            else:
+                line.new_product_uom_qty = line.new_product_uom_qty or (1.0 if line.new_product_id else 0.0)
+
+    @api.depends("order_line_id", "new_product_id")
+    def _compute_new_price_unit(self):
+        for line in self:
+            if line.order_line_id:
                 line.new_price_unit = line.order_line_id.price_unit
             elif line.new_product_id:
-                line.new_product_uom_qty = line.new_product_uom_qty or 1.0
                 line.new_price_unit = line.new_product_id.lst_price
             else:
-                line.new_product_uom_qty = line.new_product_uom_qty or 0.0
                 line.new_price_unit = line.new_price_unit or 0.0
 
     @api.depends("order_line_id", "new_product_id", "new_product_uom_qty", "new_price_unit", "remove",

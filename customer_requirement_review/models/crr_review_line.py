@@ -32,7 +32,7 @@ class CrrReviewLine(models.Model):
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
     change_request_id = fields.Many2one(
-        "crr.change.request", string="Change Request", index=True, ondelete="cascade", readonly=True,
+        "crr.change.request", index=True, ondelete="cascade", readonly=True,
         help="Set on the review lines of a change request (empty for an order review).",
     )
     department_id = fields.Many2one(

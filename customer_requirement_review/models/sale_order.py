@@ -76,7 +76,7 @@ class SaleOrder(models.Model):
         "confirmation (ticked or attached) before the review can be approved.",
     )
     change_request_ids = fields.One2many("crr.change.request", "order_id", string="Change Requests", copy=False)
-    change_request_count = fields.Integer(compute="_compute_change_request_count", string="Change Request Count")
+    change_request_count = fields.Integer(compute="_compute_change_request_count")
     written_confirmation = fields.Boolean(
         string="Written Confirmation Received",
         tracking=True,

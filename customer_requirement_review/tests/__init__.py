@@ -5,3 +5,4 @@ from . import test_review_rereview
 from . import test_review_security
 from . import test_review_performance
 from . import test_review_report
+from . import test_change_request_flow
