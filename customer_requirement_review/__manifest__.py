@@ -44,6 +44,7 @@
     ],
     "demo": [
         "demo/crr_review_demo.xml",
+        "demo/crr_change_request_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

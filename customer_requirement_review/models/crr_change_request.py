@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import format_list, html2plaintext, is_html_empty
+from odoo.tools import format_datetime, format_list, html2plaintext, is_html_empty
 
 CR_OPEN_STATES = ("draft", "to_review", "approved")
 CR_LOCKED_STATES = ("applied", "rejected")
@@ -374,8 +374,7 @@ class CrrChangeRequest(models.Model):
         if field.type == "many2one":
             return value.display_name if value else self.env._("(none)")
         if field.type == "datetime":
-            return fields.Datetime.to_string(fields.Datetime.context_timestamp(self, value)) if value \
-                else self.env._("(none)")
+            return format_datetime(self.env, value) if value else self.env._("(none)")
         if field.type == "html":
             return html2plaintext(value or "").strip() or self.env._("(none)")
         if field.type == "float":

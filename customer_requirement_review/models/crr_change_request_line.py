@@ -18,7 +18,7 @@ class CrrChangeRequestLine(models.Model):
     order_id = fields.Many2one(related="change_request_id.order_id", string="Order")
     currency_id = fields.Many2one(related="change_request_id.currency_id")
     order_line_id = fields.Many2one(
-        "sale.order.line", index="btree_not_null", ondelete="restrict", check_company=True,
+        "sale.order.line", index="btree_not_null", ondelete="set null", check_company=True,
         domain="[('order_id', '=', order_id), ('display_type', '=', False)]",
         help="The order line changed or removed; empty for a new line.",
     )
@@ -47,9 +47,14 @@ class CrrChangeRequestLine(models.Model):
 
     @api.depends("order_line_id")
     def _compute_old_values(self):
-        """Snapshot of the order line when it is chosen (depends on the line only, not on its values)."""
+        """Snapshot of the order line when it is chosen (depends on the line only, not on its values).
+
+        Kept when the order line is deleted later (e.g. removed from a quotation by the request itself).
+        """
         for line in self:
             order_line = line.order_line_id
+            if not order_line and line.old_product_id and line.change_request_id.state not in (False, "draft"):
+                continue
             line.old_product_id = order_line.product_id
             line.old_product_uom_qty = order_line.product_uom_qty
             line.old_price_unit = order_line.price_unit
@@ -77,7 +82,7 @@ class CrrChangeRequestLine(models.Model):
     def _compute_kinds(self):
         for line in self:
             kinds = set()
-            if not line.order_line_id:
+            if line._crr_is_new_line():
                 if line.new_product_id:
                     kinds |= {"quantity", "price"}
             elif line.remove:
@@ -91,6 +96,10 @@ class CrrChangeRequestLine(models.Model):
                     kinds.add("price")
             line.kinds = ",".join(sorted(kinds))
 
+    def _crr_is_new_line(self):
+        self.ensure_one()
+        return not self.order_line_id and not self.old_product_id
+
     def _crr_qty_rounding(self):
         return (self.order_line_id.product_uom_id or self.new_product_id.uom_id).rounding or 0.01
 
@@ -101,7 +110,7 @@ class CrrChangeRequestLine(models.Model):
     def _crr_check_values(self):
         for line in self:
             what = line.order_line_id.display_name or line.new_product_id.display_name or self.env._("new line")
-            if not line.order_line_id and not line.new_product_id:
+            if line._crr_is_new_line() and not line.new_product_id:
                 raise ValidationError(self.env._("A new line of a change request needs a product."))
             if line.order_line_id and line.order_line_id.order_id != line.change_request_id.order_id:
                 raise ValidationError(
@@ -151,7 +160,7 @@ class CrrChangeRequestLine(models.Model):
 
     def _crr_label(self):
         self.ensure_one()
-        product = self.order_line_id.product_id or self.new_product_id
+        product = self.order_line_id.product_id or self.old_product_id or self.new_product_id
         return product.display_name or self.order_line_id.name or ""
 
     def _crr_check_applicable(self):
@@ -161,7 +170,7 @@ class CrrChangeRequestLine(models.Model):
         for line in self:
             order_line = line.order_line_id
             label = line._crr_label()
-            if not order_line:
+            if line._crr_is_new_line():
                 rows.extend(line._crr_rows())
                 continue
             if not order_line.exists():
@@ -219,17 +228,17 @@ class CrrChangeRequestLine(models.Model):
         self.ensure_one()
         label = self._crr_label()
         none = self.env._("(none)")
-        if not self.order_line_id:
-            return [(
-                self.env._("New line: %(product)s", product=label),
-                none,
-                self.env._("%(qty)s x %(price)s", qty=f"{self.new_product_uom_qty:g}", price=f"{self.new_price_unit:g}"),
-            )]
         if self.remove:
             return [(
                 self.env._("Line removed: %(product)s", product=label),
                 self.env._("%(qty)s x %(price)s", qty=f"{self.old_product_uom_qty:g}", price=f"{self.old_price_unit:g}"),
                 self.env._("(removed)"),
+            )]
+        if self._crr_is_new_line():
+            return [(
+                self.env._("New line: %(product)s", product=label),
+                none,
+                self.env._("%(qty)s x %(price)s", qty=f"{self.new_product_uom_qty:g}", price=f"{self.new_price_unit:g}"),
             )]
         rows = []
         kinds = set((self.kinds or "").split(","))

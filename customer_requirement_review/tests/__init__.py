@@ -6,3 +6,5 @@ from . import test_review_security
 from . import test_review_performance
 from . import test_review_report
 from . import test_change_request_flow
+from . import test_change_request_security
+from . import test_change_request_report

@@ -164,22 +164,34 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
             request.action_apply()
 
     def test_quotation_with_approved_review(self):
-        order = self._order(products=[self.service])
+        order = self._order(products=[self.service, self.good])
         with self.assertRaisesRegex(UserError, "neither"):
             order.action_request_change()
         order.action_request_review()
         self._approve_all(order)
         self.assertEqual(order.review_state, "approved")
+        service_line = self._line(order, self.service)
+        gear_line = self._line(order, self.good)
         request = self._change(
-            order, line_ids=[Command.create({"order_line_id": order.order_line.id, "new_product_uom_qty": 5})]
+            order,
+            line_ids=[
+                Command.create({"order_line_id": service_line.id, "new_product_uom_qty": 5}),
+                Command.create({"order_line_id": gear_line.id, "remove": True}),
+            ],
         )
         request.action_submit()
         self._approve_request(request)
         request.action_apply()
-        self.assertEqual(order.order_line.product_uom_qty, 5)
+        self.assertEqual(order.order_line, service_line)
+        self.assertEqual(service_line.product_uom_qty, 5)
+        # the removed quotation line is deleted; the request keeps its snapshot
+        removed = request.line_ids.filtered("remove")
+        self.assertFalse(removed.order_line_id)
+        self.assertEqual((removed.old_product_id, removed.old_product_uom_qty), (self.good, 2))
+        self.assertIn("Line removed: ", str(request._crr_report_rows()))
         # reviewed through the change request: the order's review stands
         self.assertEqual(order.review_state, "approved")
-        self.assertEqual(order.review_line_ids.mapped("state"), ["approved"])
+        self.assertEqual(set(order.review_line_ids.mapped("state")), {"approved"})
 
     def test_cancel(self):
         order = self._confirmed_order()
