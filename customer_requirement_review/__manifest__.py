@@ -24,6 +24,9 @@
         "report/crr_review_report.xml",
         "report/crr_change_request_templates.xml",
         "report/crr_change_request_report.xml",
+        "data/crr_complaint_data.xml",
+        "report/crr_complaint_report.xml",
+        "report/crr_complaint_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -35,6 +38,11 @@
         "views/crr_change_request_views.xml",
         "views/sale_order_change_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crr_complaint_action_views.xml",
+        "views/crr_complaint_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_complaint_views.xml",
+        "views/crr_complaint_portal_templates.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
@@ -45,6 +53,7 @@
     "demo": [
         "demo/crr_review_demo.xml",
         "demo/crr_change_request_demo.xml",
+        "demo/crr_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

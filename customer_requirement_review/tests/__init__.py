@@ -8,3 +8,10 @@ from . import test_review_report
 from . import test_change_request_flow
 from . import test_change_request_security
 from . import test_change_request_report
+from . import test_review_register_xlsx
+from . import test_review_tour
+from . import test_complaint_flow
+from . import test_complaint_mail
+from . import test_complaint_portal
+from . import test_complaint_report
+from . import test_complaint_security
