@@ -20,6 +20,7 @@
         "data/ir_cron_data.xml",
         "data/crr_change_request_data.xml",
         # reports
+        "report/crr_report_common_templates.xml",
         "report/crr_review_templates.xml",
         "report/crr_review_report.xml",
         "report/crr_change_request_templates.xml",
