@@ -361,7 +361,7 @@ class SaleOrder(models.Model):
                 order_vals.update(review_state="not_required", crr_rereview_kinds=False)
                 order.sudo().with_context(crr_no_rereview=True).write(order_vals)
                 messages[order] = self.env._(
-                    "No review required (%(type)s contract).",
+                    "No review required (%(type)s).",
                     type=dict(self._fields["contract_type"]._description_selection(self.env))[contract_type],
                 )
                 continue
@@ -411,7 +411,7 @@ class SaleOrder(models.Model):
             )
             order.sudo().with_context(crr_no_rereview=True).write(order_vals)
             body = self.env._(
-                "Review round %(round)s requested (%(type)s contract). Departments asked: %(asked)s.",
+                "Review round %(round)s requested (%(type)s). Departments asked: %(asked)s.",
                 round=new_round,
                 type=dict(self._fields["contract_type"]._description_selection(self.env))[contract_type],
                 asked=format_list(self.env, asked.mapped("name")) or "-",
