@@ -13,12 +13,21 @@
         "security/res_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "security/crr_satisfaction_security.xml",
         # data
         "data/crr_department_data.xml",
+        "data/crr_satisfaction_survey_data.xml",
+        "data/crr_satisfaction_mail_template_data.xml",
         # reports
+        "report/crr_satisfaction_report.xml",
+        "report/crr_satisfaction_report_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crr_satisfaction_score_views.xml",
+        "views/crr_satisfaction_campaign_views.xml",
+        "views/survey_views.xml",
+        "views/res_partner_views.xml",
         # wizards
         # menus last
         "views/customer_requirement_review_menus.xml",

@@ -1,1 +1,4 @@
 from . import test_install
+from . import test_satisfaction_scoring
+from . import test_satisfaction_campaign
+from . import test_satisfaction_http

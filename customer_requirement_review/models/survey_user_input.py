@@ -1,0 +1,177 @@
+from odoo import api, fields, models
+
+CRR_BANDS = [
+    ("very_satisfied", "Very Satisfied"),
+    ("satisfied", "Satisfied"),
+    ("neutral", "Neutral"),
+    ("dissatisfied", "Dissatisfied"),
+    ("very_dissatisfied", "Very Dissatisfied"),
+]
+
+
+class SurveyUserInput(models.Model):
+    _inherit = "survey.user_input"
+
+    crr_campaign_id = fields.Many2one(
+        "crr.satisfaction.campaign", string="Satisfaction Campaign", index="btree_not_null", ondelete="set null",
+        readonly=True,
+    )
+    crr_period_date = fields.Date(
+        related="crr_campaign_id.date_from", string="Campaign Start", store=True, index="btree_not_null",
+    )
+    crr_customer_id = fields.Many2one(
+        "res.partner", string="Customer", compute="_compute_crr_customer_id", store=True, index="btree_not_null",
+        help="Commercial entity of the contact who answered.",
+    )
+    crr_company_id = fields.Many2one(
+        "res.company", string="Satisfaction Company", compute="_compute_crr_company_id", store=True,
+        index="btree_not_null",
+    )
+    crr_score = fields.Float(
+        string="Satisfaction Score", digits=(5, 2), readonly=True, aggregator="avg",
+        help="Weighted mean (0-100) of the satisfaction criteria answered. Without any criterion answered there "
+        "is no score: the band stays empty.",
+    )
+    crr_band = fields.Selection(CRR_BANDS, string="Satisfaction Band", readonly=True, index="btree_not_null")
+    crr_score_ids = fields.One2many("crr.satisfaction.score", "user_input_id", string="Criterion Scores", readonly=True)
+    crr_previous_input_id = fields.Many2one(
+        "survey.user_input", string="Previous Campaign Answer", readonly=True, index="btree_not_null",
+        help="The customer's completed answer in the latest earlier campaign.",
+    )
+    crr_previous_score = fields.Float(
+        related="crr_previous_input_id.crr_score", string="Previous Score", digits=(5, 2),
+    )
+    crr_score_change = fields.Float(
+        string="Change Since Previous Campaign", digits=(5, 2), readonly=True,
+        help="Score minus the customer's score in the previous campaign (only meaningful with a previous answer).",
+    )
+
+    _crr_score_range = models.Constraint(
+        "CHECK(crr_score IS NULL OR (crr_score >= 0 AND crr_score <= 100))",
+        "A satisfaction score must lie between 0 and 100.",
+    )
+
+    @api.depends("partner_id.commercial_partner_id")
+    def _compute_crr_customer_id(self):
+        for user_input in self:
+            user_input.crr_customer_id = user_input.partner_id.commercial_partner_id
+
+    @api.depends("crr_campaign_id.company_id")
+    def _compute_crr_company_id(self):
+        for user_input in self:
+            user_input.crr_company_id = (
+                user_input.crr_campaign_id.company_id or user_input.crr_company_id or self.env.company
+            )
+
+    # ------------------------------------------------------------------------------------------------
+    # scoring
+    # ------------------------------------------------------------------------------------------------
+
+    def _mark_done(self):
+        res = super()._mark_done()
+        self._crr_compute_satisfaction()
+        return res
+
+    @api.model
+    def _crr_band_for_score(self, score, company):
+        """Band key of a 0-100 score with the thresholds of ``company`` (a threshold is inclusive)."""
+        if score is None or score is False:
+            return False
+        if score >= company.crr_band_very_satisfied:
+            return "very_satisfied"
+        if score >= company.crr_band_satisfied:
+            return "satisfied"
+        if score >= company.crr_band_neutral:
+            return "neutral"
+        if score >= company.crr_band_dissatisfied:
+            return "dissatisfied"
+        return "very_dissatisfied"
+
+    def _crr_criterion_scores(self):
+        """{question: score} of the criteria answered in this completed answer (skipped ones left out)."""
+        self.ensure_one()
+        scores = {}
+        for line in self.user_input_line_ids:
+            question = line.question_id
+            if not question.crr_is_criterion or question in scores:
+                continue
+            score = question._crr_line_score(line)
+            if score is not None:
+                scores[question] = score
+        return scores
+
+    def _crr_compute_satisfaction(self):
+        """Compute the satisfaction score, band, criterion scores and trend of completed answers to
+        satisfaction surveys. Runs as superuser: the customer finishing the survey is a portal or public user."""
+        inputs = self.sudo().filtered(
+            lambda i: i.state == "done" and not i.test_entry and i.survey_id.crr_is_satisfaction
+        )
+        if not inputs:
+            return
+        inputs.crr_score_ids.unlink()
+        score_vals = []
+        for user_input in inputs:
+            criteria = user_input._crr_criterion_scores()
+            total_weight = sum(question.crr_weight for question in criteria)
+            if total_weight:
+                score = round(
+                    sum(value * question.crr_weight for question, value in criteria.items()) / total_weight, 2
+                )
+            else:
+                score = False
+            company = user_input.crr_company_id or self.env.company
+            user_input.write({"crr_score": score, "crr_band": self._crr_band_for_score(score, company)})
+            campaign = user_input.crr_campaign_id
+            date = campaign.date_from or (user_input.end_datetime or fields.Datetime.now()).date()
+            for question, value in criteria.items():
+                score_vals.append({
+                    "user_input_id": user_input.id,
+                    "campaign_id": campaign.id,
+                    "partner_id": user_input.crr_customer_id.id,
+                    "user_id": user_input.crr_customer_id.user_id.id,
+                    "question_id": question.id,
+                    "score": value,
+                    "weight": question.crr_weight,
+                    "date": date,
+                    "period": campaign.period_label or self.env["crr.satisfaction.campaign"]._crr_period_label(date),
+                    "company_id": company.id,
+                })
+        self.env["crr.satisfaction.score"].sudo().create(score_vals)
+        inputs._crr_link_previous()
+        inputs._crr_follow_up()
+
+    def _crr_link_previous(self):
+        """Link each answer to the customer's completed answer of the latest earlier campaign (batched)."""
+        inputs = self.filtered(lambda i: i.crr_campaign_id and i.crr_customer_id)
+        if not inputs:
+            return
+        candidates = self.sudo().search(
+            [
+                ("crr_customer_id", "in", inputs.crr_customer_id.ids),
+                ("crr_campaign_id", "!=", False),
+                ("state", "=", "done"),
+                ("test_entry", "=", False),
+                ("crr_band", "!=", False),
+                ("id", "not in", inputs.ids),
+            ],
+            order="crr_period_date desc, end_datetime desc, id desc",
+        )
+        for user_input in inputs:
+            previous = next(
+                (
+                    candidate for candidate in candidates
+                    if candidate.crr_customer_id == user_input.crr_customer_id
+                    and candidate.crr_company_id == user_input.crr_company_id
+                    and candidate.crr_period_date < user_input.crr_period_date
+                ),
+                self.browse(),
+            )
+            has_change = previous and user_input.crr_band
+            user_input.write({
+                "crr_previous_input_id": previous.id,
+                "crr_score_change": round(user_input.crr_score - previous.crr_score, 2) if has_change else False,
+            })
+
+    def _crr_follow_up(self):
+        """Hook for the satisfaction follow-up (complaints), see the complaint integration."""
+        return self.browse()
