@@ -33,6 +33,7 @@
         "views/customer_requirement_review_menus.xml",
     ],
     "demo": [
+        "demo/crr_satisfaction_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

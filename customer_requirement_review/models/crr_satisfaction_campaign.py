@@ -341,3 +341,101 @@ class CrrSatisfactionCampaign(models.Model):
         action["domain"] = [("campaign_id", "=", self.id)]
         action["context"] = {"search_default_group_question": 1}
         return action
+
+    # ------------------------------------------------------------------------------------------------
+    # XLSX register (shared builder crr.xlsx.export)
+    # ------------------------------------------------------------------------------------------------
+
+    def _crr_xlsx_filename(self):
+        if len(self) == 1:
+            return self.env._("Satisfaction %(campaign)s.xlsx", campaign=self.name)
+        return self.env._("Satisfaction campaigns.xlsx")
+
+    def _crr_xlsx_sheets(self):
+        """Sheet 'Answers': one row per completed answer, one column per criterion, the score, band and
+        change; sheet 'Trend': one row per campaign (oldest first) with its statistics and criterion means."""
+        _ = self.env._
+        campaigns = self.sorted(lambda c: (c.date_from, c.id))
+        labels = dict(self.env["survey.user_input"]._fields["crr_band"]._description_selection(self.env))
+        criteria = campaigns.sudo().survey_id.question_ids.filtered("crr_is_criterion").sorted(
+            lambda q: (q.survey_id.id, q.sequence, q.id))
+        inputs = self.env["survey.user_input"].sudo().search(
+            [*campaigns._crr_input_domain(), ("state", "=", "done")],
+            order="crr_period_date, crr_customer_id, id",
+        )
+        scores = {
+            (score.user_input_id.id, score.question_id.id): score.score
+            for score in self.env["crr.satisfaction.score"].sudo().search([("user_input_id", "in", inputs.ids)])
+        }
+
+        def answer_rows():
+            for user_input in inputs:
+                has_previous = bool(user_input.crr_previous_input_id)
+                yield [
+                    user_input.crr_campaign_id.name,
+                    user_input.crr_campaign_id.period_label,
+                    user_input.crr_customer_id.display_name,
+                    user_input.partner_id.display_name or user_input.email,
+                    user_input.crr_customer_id.user_id.name,
+                    user_input.end_datetime,
+                    *(scores.get((user_input.id, question.id)) for question in criteria),
+                    user_input.crr_score if user_input.crr_band else None,
+                    labels.get(user_input.crr_band, ""),
+                    user_input.crr_previous_score if has_previous else None,
+                    user_input.crr_score_change if has_previous else None,
+                ]
+
+        criterion_means = {}
+        for campaign, question, mean in self.env["crr.satisfaction.score"].sudo()._read_group(
+            [("campaign_id", "in", campaigns.ids)], ["campaign_id", "question_id"], ["score:avg"],
+        ):
+            criterion_means[campaign.id, question.id] = round(mean, 2)
+
+        def trend_rows():
+            for campaign in campaigns:
+                yield [
+                    campaign.name, campaign.period_label, campaign.date_from, campaign.date_to,
+                    campaign.invited_count, campaign.answered_count, campaign.response_rate / 100.0,
+                    campaign.mean_score if campaign.answered_count else None,
+                    *(campaign[f"count_{band}"] for band, _label in CRR_BANDS),
+                    *(criterion_means.get((campaign.id, question.id)) for question in criteria),
+                ]
+
+        criterion_columns = [{"header": question.title, "type": "float", "width": 14} for question in criteria]
+        band_labels = dict(CRR_BANDS)
+        return [
+            {
+                "name": _("Answers"),
+                "columns": [
+                    {"header": _("Campaign"), "type": "char", "width": 30},
+                    {"header": _("Period"), "type": "char", "width": 10},
+                    {"header": _("Customer"), "type": "char", "width": 30},
+                    {"header": _("Contact"), "type": "char", "width": 24},
+                    {"header": _("Salesperson"), "type": "char", "width": 20},
+                    {"header": _("Answered On"), "type": "datetime"},
+                    *criterion_columns,
+                    {"header": _("Score"), "type": "float"},
+                    {"header": _("Band"), "type": "char", "width": 18},
+                    {"header": _("Previous Score"), "type": "float"},
+                    {"header": _("Change"), "type": "float"},
+                ],
+                "rows": answer_rows(),
+            },
+            {
+                "name": _("Trend"),
+                "columns": [
+                    {"header": _("Campaign"), "type": "char", "width": 30},
+                    {"header": _("Period"), "type": "char", "width": 10},
+                    {"header": _("From"), "type": "date"},
+                    {"header": _("To"), "type": "date"},
+                    {"header": _("Invited"), "type": "integer"},
+                    {"header": _("Answered"), "type": "integer"},
+                    {"header": _("Response Rate"), "type": "percent", "width": 14},
+                    {"header": _("Mean Score"), "type": "float"},
+                    *({"header": labels.get(band, band_labels[band]), "type": "integer", "width": 14}
+                      for band, _label in CRR_BANDS),
+                    *criterion_columns,
+                ],
+                "rows": trend_rows(),
+            },
+        ]
