@@ -41,11 +41,19 @@ odoo_addons_path() {
     echo "$path,$REPO_ROOT"
 }
 
-# The odoo command of the tree, run with the project's virtualenv
+# The odoo command of the tree, run with the project's virtualenv. A launcher file (not `python -c`)
+# because the multi-worker server re-executes sys.argv[0] for its gevent process.
 odoo_cmd() {
-    local src; src=$(odoo_src)
-    PYTHONPATH="$src${PYTHONPATH:+:$PYTHONPATH}" "$PY" -c \
-        'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' "$@"
+    local src launcher=$CRR_STATE/odoo-bin
+    src=$(odoo_src)
+    if [ ! -f "$launcher" ]; then
+        mkdir -p "$CRR_STATE"
+        printf '%s\n' '#!/usr/bin/env python3' 'import odoo.cli' 'odoo.cli.main()' >"$launcher"
+    fi
+    if [ "${ODOO_EXEC:-0}" = 1 ]; then
+        PYTHONPATH="$src${PYTHONPATH:+:$PYTHONPATH}" exec "$PY" "$launcher" "$@"
+    fi
+    PYTHONPATH="$src${PYTHONPATH:+:$PYTHONPATH}" "$PY" "$launcher" "$@"
 }
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
@@ -121,6 +129,7 @@ addons_path = $(odoo_addons_path)
 data_dir = $CRR_CACHE/data
 admin_passwd = ${CRR_MASTER_PASSWORD:-admin}
 list_db = False
+http_interface = 127.0.0.1
 CONF
     echo "$conf"
 }

@@ -32,8 +32,16 @@ if [ "$WORKERS" -gt 0 ]; then
                   --limit-time-real=600 --limit-time-cpu=300)
 fi
 # run in the foreground of this script (not exec) so that the cluster is stopped afterwards
-odoo_cmd "${server_args[@]}" &
+(ODOO_EXEC=1 odoo_cmd "${server_args[@]}") &
 server=$!
-trap 'kill -INT $server 2>/dev/null || true' INT TERM
+stop_server() {
+    # a first TERM asks for a graceful stop; the prefork master may need a second one
+    kill -TERM "$server" 2>/dev/null || return 0
+    for _ in $(seq 1 20); do kill -0 "$server" 2>/dev/null || return 0; sleep 0.5; done
+    kill -TERM "$server" 2>/dev/null || return 0
+    for _ in $(seq 1 10); do kill -0 "$server" 2>/dev/null || return 0; sleep 0.5; done
+    kill -KILL "$server" 2>/dev/null || true
+}
+trap stop_server INT TERM HUP
 wait $server || true
 wait $server 2>/dev/null || true

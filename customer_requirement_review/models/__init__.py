@@ -8,3 +8,4 @@ from . import survey_question_answer
 from . import crr_satisfaction_score
 from . import crr_satisfaction_campaign
 from . import res_partner
+from . import crr_xlsx_export

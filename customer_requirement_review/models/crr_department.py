@@ -93,3 +93,34 @@ class CrrDepartment(models.Model):
         """Departments (of the current companies) the given user reviews for."""
         user = user or self.env.user
         return self.search([("user_ids", "in", user.ids)])
+
+    # -- XLSX register -------------------------------------------------------------------------
+    def _crr_xlsx_filename(self):
+        return self.env._("Review departments.xlsx")
+
+    def _crr_xlsx_sheets(self):
+        _ = self.env._
+        return [
+            {
+                "name": _("Departments"),
+                "columns": [
+                    {"header": _("Department"), "type": "char", "width": 24},
+                    {"header": _("Code"), "type": "char", "width": 18},
+                    {"header": _("Sequence"), "type": "integer"},
+                    {"header": _("Final Approval"), "type": "boolean", "width": 14},
+                    {"header": _("Reviewers"), "type": "text", "width": 40},
+                    {"header": _("Company"), "type": "char"},
+                ],
+                "rows": (
+                    [
+                        department.name,
+                        department.code,
+                        department.sequence,
+                        department.is_final_approval,
+                        ", ".join(department.user_ids.mapped("name")),
+                        department.company_id.name,
+                    ]
+                    for department in self
+                ),
+            }
+        ]

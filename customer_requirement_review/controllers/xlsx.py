@@ -1,0 +1,25 @@
+import json
+
+from odoo import http
+from odoo.http import content_disposition, request
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class CrrXlsxController(http.Controller):
+    @http.route("/customer_requirement_review/xlsx/<string:model_name>", type="http", auth="user", readonly=True)
+    def crr_xlsx_register(self, model_name, ids=None, domain=None, **kwargs):
+        """Download the XLSX register of the given records (ids) or of a domain; only what the
+        current user may read is exported."""
+        exporter = request.env["crr.xlsx.export"]
+        record_ids = [int(record_id) for record_id in ids.split(",") if record_id.strip().isdigit()] if ids else []
+        parsed_domain = json.loads(domain) if domain else None
+        records = exporter._crr_records_for_export(model_name, ids=record_ids, domain=parsed_domain)
+        content = exporter._crr_build_workbook(records._crr_xlsx_sheets())
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", XLSX_MIMETYPE),
+                ("Content-Disposition", content_disposition(records._crr_xlsx_filename())),
+            ],
+        )

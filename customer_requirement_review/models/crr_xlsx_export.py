@@ -1,0 +1,140 @@
+import json
+import tempfile
+from datetime import date, datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Column types understood by the builder, with the width used when a column gives none.
+DEFAULT_WIDTHS = {
+    "char": 24,
+    "text": 40,
+    "integer": 10,
+    "float": 12,
+    "monetary": 14,
+    "percent": 10,
+    "date": 12,
+    "datetime": 18,
+    "boolean": 9,
+}
+
+
+class CrrXlsxExport(models.AbstractModel):
+    """Builds the XLSX registers of the module (review register, complaint register, satisfaction
+    results) with xlsxwriter in constant-memory mode: rows are written as they are produced, so a
+    register of 100,000 rows stays small in memory.
+
+    A model that can be exported implements ``_crr_xlsx_sheets()`` (the sheets of the recordset)
+    and ``_crr_xlsx_filename()``; a list-view server action returns
+    ``env['crr.xlsx.export']._crr_download_action(records)``.
+    """
+
+    _name = "crr.xlsx.export"
+    _description = "XLSX Register Export"
+
+    @api.model
+    def _crr_exportable(self, model_name):
+        return model_name in self.env and hasattr(self.env.registry[model_name], "_crr_xlsx_sheets")
+
+    @api.model
+    def _crr_download_action(self, records):
+        """URL action downloading the register of ``records`` (or of the list's whole domain)."""
+        if not self._crr_exportable(records._name):
+            raise UserError(self.env._("Records of type %(model)s cannot be exported as a register.",
+                                       model=records._description))
+        params = {}
+        active_domain = self.env.context.get("active_domain")
+        if active_domain and len(records) >= 1000:
+            params["domain"] = json.dumps(active_domain)
+        else:
+            params["ids"] = ",".join(str(record_id) for record_id in records.ids)
+        query = "&".join(f"{key}={value}" for key, value in params.items())
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/customer_requirement_review/xlsx/{records._name}?{query}",
+            "target": "download",
+        }
+
+    @api.model
+    def _crr_records_for_export(self, model_name, ids=None, domain=None):
+        """The records of an export request, read as the current user: access rights and record
+        rules decide what is exported; unknown ids are simply not exported."""
+        if not self._crr_exportable(model_name):
+            raise UserError(self.env._("Records of type %(model)s cannot be exported as a register.",
+                                       model=model_name))
+        model = self.env[model_name]
+        model.check_access("read")
+        if domain is not None:
+            return model.search(domain)
+        return model.search([("id", "in", list(ids or []))])
+
+    @api.model
+    def _crr_build_workbook(self, sheets):
+        """Return the bytes of an XLSX workbook.
+
+        ``sheets``: list of ``{'name': str, 'columns': [{'header': str, 'type': str, 'width': int}],
+        'rows': iterable of lists}``. Types: char, text, integer, float, monetary, percent (a ratio,
+        0.25 shows 25%), date, datetime (shown in the user's time zone), boolean.
+        """
+        import xlsxwriter  # optional dependency, imported when used
+
+        with tempfile.TemporaryFile() as output:
+            workbook = xlsxwriter.Workbook(
+                output, {"constant_memory": True, "tmpdir": tempfile.gettempdir(), "remove_timezone": True}
+            )
+            formats = {
+                "header": workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "border": 1,
+                                               "text_wrap": True, "valign": "top"}),
+                "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+                "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+                "float": workbook.add_format({"num_format": "#,##0.00"}),
+                "monetary": workbook.add_format({"num_format": "#,##0.00"}),
+                "percent": workbook.add_format({"num_format": "0.0%"}),
+                "integer": workbook.add_format({"num_format": "0"}),
+                "text": workbook.add_format({"text_wrap": True, "valign": "top"}),
+            }
+            for sheet in sheets:
+                self._crr_write_sheet(workbook, formats, sheet)
+            workbook.close()
+            output.seek(0)
+            return output.read()
+
+    def _crr_write_sheet(self, workbook, formats, sheet):
+        # Excel forbids some characters in sheet names and limits them to 31 characters
+        name = "".join(char for char in sheet["name"] if char not in "[]:*?/\\")[:31]
+        worksheet = workbook.add_worksheet(name)
+        columns = sheet["columns"]
+        for col, column in enumerate(columns):
+            width = column.get("width") or DEFAULT_WIDTHS.get(column.get("type", "char"), 16)
+            worksheet.set_column(col, col, width)
+        # constant-memory mode writes row by row: the header first
+        for col, column in enumerate(columns):
+            worksheet.write_string(0, col, str(column["header"]), formats["header"])
+        worksheet.freeze_panes(1, 0)
+        row_index = 0
+        for row_index, row in enumerate(sheet["rows"], start=1):
+            for col, value in enumerate(row):
+                self._crr_write_cell(worksheet, formats, row_index, col, columns[col].get("type", "char"), value)
+        if columns:
+            worksheet.autofilter(0, 0, max(row_index, 1), len(columns) - 1)
+        return worksheet
+
+    def _crr_write_cell(self, worksheet, formats, row, col, kind, value):
+        if value is None or (value is False and kind != "boolean"):
+            worksheet.write_blank(row, col, None)
+        elif kind in ("date", "datetime"):
+            if isinstance(value, str):
+                value = fields.Datetime.to_datetime(value) if kind == "datetime" else fields.Date.to_date(value)
+            if kind == "datetime" and isinstance(value, datetime):
+                value = fields.Datetime.context_timestamp(self, value).replace(tzinfo=None)
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                value = datetime.combine(value, datetime.min.time())
+            worksheet.write_datetime(row, col, value, formats[kind])
+        elif kind in ("integer", "float", "monetary", "percent"):
+            worksheet.write_number(row, col, value, formats[kind])
+        elif kind == "boolean":
+            worksheet.write_boolean(row, col, bool(value))
+        elif kind == "text":
+            worksheet.write_string(row, col, str(value), formats["text"])
+        else:
+            worksheet.write_string(row, col, str(value))
