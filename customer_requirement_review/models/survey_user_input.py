@@ -172,6 +172,52 @@ class SurveyUserInput(models.Model):
                 "crr_score_change": round(user_input.crr_score - previous.crr_score, 2) if has_change else False,
             })
 
+    def _crr_follow_up_reasons(self):
+        """Why this completed answer needs a follow-up (corrective action), per the company settings:
+        ``{'criteria': [(question, score)], 'total': bool, 'drop': points or 0.0}``; empty dict when none."""
+        self.ensure_one()
+        if not self.crr_band:
+            return {}
+        company = self.crr_company_id or self.env.company
+        low = [
+            (score.question_id, score.score)
+            for score in self.crr_score_ids.sorted(lambda s: (s.question_id.sequence, s.question_id.id))
+            if score.score < company.crr_followup_criterion_below
+        ]
+        total_low = self.crr_score < company.crr_followup_total_below
+        drop = 0.0
+        if self.crr_previous_input_id and -self.crr_score_change > company.crr_followup_drop_points:
+            drop = -self.crr_score_change
+        if not (low or total_low or drop):
+            return {}
+        return {"criteria": low, "total": total_low, "drop": drop}
+
+    def _crr_follow_up_description(self, reasons):
+        """Plain-text description of the follow-up reasons, naming the low criteria."""
+        self.ensure_one()
+        company = self.crr_company_id or self.env.company
+        lines = [self.env._(
+            "Satisfaction survey %(survey)s answered by %(contact)s: score %(score).2f (%(band)s).",
+            survey=self.survey_id.title, contact=self.partner_id.display_name or self.email or "",
+            score=self.crr_score, band=dict(self._fields["crr_band"]._description_selection(self.env))[self.crr_band],
+        )]
+        if reasons.get("criteria"):
+            lines.append(self.env._(
+                "Criteria below %(threshold)s: %(criteria)s.",
+                threshold=f"{company.crr_followup_criterion_below:g}",
+                criteria=", ".join(f"{question.title} ({score:g})" for question, score in reasons["criteria"]),
+            ))
+        if reasons.get("total"):
+            lines.append(self.env._(
+                "Total score below %(threshold)s.", threshold=f"{company.crr_followup_total_below:g}"))
+        if reasons.get("drop"):
+            lines.append(self.env._(
+                "Score fell by %(drop).2f points since the previous campaign (%(previous).2f), more than %(threshold)s.",
+                drop=reasons["drop"], previous=self.crr_previous_score,
+                threshold=f"{company.crr_followup_drop_points:g}",
+            ))
+        return "\n".join(lines)
+
     def _crr_follow_up(self):
-        """Hook for the satisfaction follow-up (complaints), see the complaint integration."""
+        """Open the follow-up of the answers that need one (see the complaint integration)."""
         return self.browse()

@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 
 from odoo import fields
@@ -188,3 +189,14 @@ class TestSatisfactionCampaign(CrrSatisfactionCommon):
         campaign.action_send()
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             campaign.unlink()
+
+    def test_report_real_pdf(self):
+        from pdfminer.high_level import extract_text  # test-only dependency
+
+        _previous, current, _inputs = self._results_setup()
+        pdf, fmt = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            "customer_requirement_review.action_report_crr_satisfaction", res_ids=current.ids)
+        self.assertEqual(fmt, "pdf")
+        text = " ".join(extract_text(io.BytesIO(pdf)).split())
+        for snippet in ("Band Distribution", "Mean Score per Criterion", "Alpha Customer", "-20.00"):
+            self.assertIn(snippet, text)
