@@ -4,6 +4,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 log "lint: ruff"
 "$CRR_VENV/bin/ruff" check --quiet .
+log "lint: pylint-odoo"
+"$CRR_VENV/bin/pylint" --rcfile=.pylintrc --disable=all --enable=odoolint \
+    --disable=missing-readme,manifest-superfluous-key "$ADDON"
 log "lint: XML files"
 "$PY" - "$ADDON" <<'PY'
 import pathlib, sys

@@ -16,11 +16,11 @@ hash_file=$CRR_STATE/$DB.addon-hash
 if ! db_exists "$DB"; then
     log "creating database $DB with demo data and the addon (a few minutes, once)"
     odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --with-demo --load-language=zh_CN \
-        --stop-after-init --log-level=warn
+        --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
     addon_hash >"$hash_file"
 elif [ "$(cat "$hash_file" 2>/dev/null)" != "$(addon_hash)" ]; then
     log "the addon changed: updating it in $DB"
-    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn
+    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
     addon_hash >"$hash_file"
 fi
 

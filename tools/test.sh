@@ -19,11 +19,11 @@ trap cleanup EXIT
 if [ "${CRR_KEEP_DB:-0}" = 1 ] && db_exists "$DB"; then
     # development loop: reuse the database, only update the addon
     log "updating $ADDON in the kept database $DB"
-    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn
+    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
 else
     log "installing $ADDON into the throw-away database $DB"
     psql_admin -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
-    odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --stop-after-init --log-level=warn
+    odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
 fi
 
 log "running the tests"

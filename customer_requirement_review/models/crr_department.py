@@ -99,17 +99,16 @@ class CrrDepartment(models.Model):
         return self.env._("Review departments.xlsx")
 
     def _crr_xlsx_sheets(self):
-        _ = self.env._
         return [
             {
-                "name": _("Departments"),
+                "name": self.env._("Departments"),
                 "columns": [
-                    {"header": _("Department"), "type": "char", "width": 24},
-                    {"header": _("Code"), "type": "char", "width": 18},
-                    {"header": _("Sequence"), "type": "integer"},
-                    {"header": _("Final Approval"), "type": "boolean", "width": 14},
-                    {"header": _("Reviewers"), "type": "text", "width": 40},
-                    {"header": _("Company"), "type": "char"},
+                    {"header": self.env._("Department"), "type": "char", "width": 24},
+                    {"header": self.env._("Code"), "type": "char", "width": 18},
+                    {"header": self.env._("Sequence"), "type": "integer"},
+                    {"header": self.env._("Final Approval"), "type": "boolean", "width": 14},
+                    {"header": self.env._("Reviewers"), "type": "text", "width": 40},
+                    {"header": self.env._("Company"), "type": "char"},
                 ],
                 "rows": (
                     [
