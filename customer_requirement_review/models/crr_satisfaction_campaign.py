@@ -18,13 +18,13 @@ class CrrSatisfactionCampaign(models.Model):
     name = fields.Char(string="Campaign", required=True, tracking=True, compute="_compute_name", store=True,
                        readonly=False, precompute=True)
     company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company,
+        "res.company", required=True, index=True, default=lambda self: self.env.company,
     )
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
         domain="[('share', '=', False)]", check_company=True,
     )
-    year = fields.Integer(string="Year", required=True, default=lambda self: fields.Date.context_today(self).year)
+    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
     half = fields.Selection(
         [("h1", "H1 (January-June)"), ("h2", "H2 (July-December)")],
         string="Half-Year",
@@ -41,7 +41,7 @@ class CrrSatisfactionCampaign(models.Model):
     )
     period_label = fields.Char(string="Period", compute="_compute_period_label", store=True, precompute=True)
     survey_id = fields.Many2one(
-        "survey.survey", string="Survey", required=True, tracking=True,
+        "survey.survey", required=True, tracking=True,
         domain="[('crr_is_satisfaction', '=', True)]",
         default=lambda self: self._default_survey(),
     )
@@ -55,7 +55,7 @@ class CrrSatisfactionCampaign(models.Model):
         string="Status", default="draft", required=True, tracking=True, index=True,
     )
     sent_date = fields.Datetime(string="Sent On", readonly=True, copy=False)
-    sent_by_id = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
+    sent_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     user_input_ids = fields.One2many("survey.user_input", "crr_campaign_id", string="Invitations", readonly=True)
     done_input_ids = fields.One2many(
         "survey.user_input", "crr_campaign_id", string="Answers", readonly=True,
@@ -68,7 +68,7 @@ class CrrSatisfactionCampaign(models.Model):
     invited_count = fields.Integer(string="Invited", compute="_compute_statistics")
     answered_count = fields.Integer(string="Answered", compute="_compute_statistics")
     response_rate = fields.Float(string="Response Rate (%)", digits=(5, 1), compute="_compute_statistics")
-    mean_score = fields.Float(string="Mean Score", digits=(5, 2), compute="_compute_statistics")
+    mean_score = fields.Float(digits=(5, 2), compute="_compute_statistics")
     count_very_satisfied = fields.Integer(string="Very Satisfied", compute="_compute_statistics")
     count_satisfied = fields.Integer(string="Satisfied", compute="_compute_statistics")
     count_neutral = fields.Integer(string="Neutral", compute="_compute_statistics")
@@ -354,7 +354,6 @@ class CrrSatisfactionCampaign(models.Model):
     def _crr_xlsx_sheets(self):
         """Sheet 'Answers': one row per completed answer, one column per criterion, the score, band and
         change; sheet 'Trend': one row per campaign (oldest first) with its statistics and criterion means."""
-        _ = self.env._
         campaigns = self.sorted(lambda c: (c.date_from, c.id))
         labels = dict(self.env["survey.user_input"]._fields["crr_band"]._description_selection(self.env))
         criteria = campaigns.sudo().survey_id.question_ids.filtered("crr_is_criterion").sorted(
@@ -405,33 +404,33 @@ class CrrSatisfactionCampaign(models.Model):
         band_labels = dict(CRR_BANDS)
         return [
             {
-                "name": _("Answers"),
+                "name": self.env._("Answers"),
                 "columns": [
-                    {"header": _("Campaign"), "type": "char", "width": 30},
-                    {"header": _("Period"), "type": "char", "width": 10},
-                    {"header": _("Customer"), "type": "char", "width": 30},
-                    {"header": _("Contact"), "type": "char", "width": 24},
-                    {"header": _("Salesperson"), "type": "char", "width": 20},
-                    {"header": _("Answered On"), "type": "datetime"},
+                    {"header": self.env._("Campaign"), "type": "char", "width": 30},
+                    {"header": self.env._("Period"), "type": "char", "width": 10},
+                    {"header": self.env._("Customer"), "type": "char", "width": 30},
+                    {"header": self.env._("Contact"), "type": "char", "width": 24},
+                    {"header": self.env._("Salesperson"), "type": "char", "width": 20},
+                    {"header": self.env._("Answered On"), "type": "datetime"},
                     *criterion_columns,
-                    {"header": _("Score"), "type": "float"},
-                    {"header": _("Band"), "type": "char", "width": 18},
-                    {"header": _("Previous Score"), "type": "float"},
-                    {"header": _("Change"), "type": "float"},
+                    {"header": self.env._("Score"), "type": "float"},
+                    {"header": self.env._("Band"), "type": "char", "width": 18},
+                    {"header": self.env._("Previous Score"), "type": "float"},
+                    {"header": self.env._("Change"), "type": "float"},
                 ],
                 "rows": answer_rows(),
             },
             {
-                "name": _("Trend"),
+                "name": self.env._("Trend"),
                 "columns": [
-                    {"header": _("Campaign"), "type": "char", "width": 30},
-                    {"header": _("Period"), "type": "char", "width": 10},
-                    {"header": _("From"), "type": "date"},
-                    {"header": _("To"), "type": "date"},
-                    {"header": _("Invited"), "type": "integer"},
-                    {"header": _("Answered"), "type": "integer"},
-                    {"header": _("Response Rate"), "type": "percent", "width": 14},
-                    {"header": _("Mean Score"), "type": "float"},
+                    {"header": self.env._("Campaign"), "type": "char", "width": 30},
+                    {"header": self.env._("Period"), "type": "char", "width": 10},
+                    {"header": self.env._("From"), "type": "date"},
+                    {"header": self.env._("To"), "type": "date"},
+                    {"header": self.env._("Invited"), "type": "integer"},
+                    {"header": self.env._("Answered"), "type": "integer"},
+                    {"header": self.env._("Response Rate"), "type": "percent", "width": 14},
+                    {"header": self.env._("Mean Score"), "type": "float"},
                     *({"header": labels.get(band, band_labels[band]), "type": "integer", "width": 14}
                       for band, _label in CRR_BANDS),
                     *criterion_columns,

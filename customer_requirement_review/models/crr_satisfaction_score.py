@@ -12,7 +12,7 @@ class CrrSatisfactionScore(models.Model):
         "survey.user_input", string="Answer", required=True, ondelete="cascade", index=True, readonly=True,
     )
     campaign_id = fields.Many2one(
-        "crr.satisfaction.campaign", string="Campaign", index="btree_not_null", ondelete="cascade", readonly=True,
+        "crr.satisfaction.campaign", index="btree_not_null", ondelete="cascade", readonly=True,
         check_company=True,
     )
     survey_id = fields.Many2one(related="user_input_id.survey_id", string="Survey", store=True, index=True)
@@ -21,12 +21,12 @@ class CrrSatisfactionScore(models.Model):
     question_id = fields.Many2one(
         "survey.question", string="Criterion", required=True, index=True, ondelete="cascade", readonly=True,
     )
-    score = fields.Float(string="Score", digits=(5, 2), aggregator="avg", readonly=True)
-    weight = fields.Float(string="Weight", aggregator="avg", readonly=True)
-    date = fields.Date(string="Date", required=True, index=True, readonly=True)
-    period = fields.Char(string="Period", index=True, readonly=True, help="Campaign period, e.g. 2025 H1.")
+    score = fields.Float(digits=(5, 2), aggregator="avg", readonly=True)
+    weight = fields.Float(aggregator="avg", readonly=True)
+    date = fields.Date(required=True, index=True, readonly=True)
+    period = fields.Char(index=True, readonly=True, help="Campaign period, e.g. 2025 H1.")
     company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, readonly=True,
+        "res.company", required=True, index=True, readonly=True,
         default=lambda self: self.env.company,
     )
 
