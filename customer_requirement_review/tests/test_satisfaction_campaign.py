@@ -170,6 +170,15 @@ class TestSatisfactionCampaign(CrrSatisfactionCommon):
         self.assertEqual(as_salesman.mean_score, 80.0)
         self.assertEqual(as_salesman.done_input_ids.crr_score, 80.0)
         self.assertEqual(self.env["crr.satisfaction.score"].with_user(self.salesman).search_count([]), 1)
+        # ... and open the campaign form: every field of the form view is readable
+        form_fields = as_salesman.get_views([(False, "form")])["models"]["crr.satisfaction.campaign"]["fields"]
+        as_salesman.invalidate_recordset()
+        values = as_salesman.web_read({
+            name: {"fields": {"display_name": {}}} if as_salesman._fields[name].relational else {}
+            for name in form_fields
+        })
+        self.assertEqual(values[0]["mean_score"], 80.0)
+        self.assertEqual(self.customer_a.with_user(self.salesman).crr_satisfaction_score, 80.0)
         with self.assertRaises(AccessError):
             as_salesman.write({"name": "Changed"})
         with self.assertRaises(AccessError):
