@@ -9,3 +9,11 @@ from . import crr_satisfaction_score
 from . import crr_satisfaction_campaign
 from . import res_partner
 from . import crr_xlsx_export
+from . import crr_review_rule
+from . import crr_review_substitute
+from . import crr_requirement
+from . import crr_requirement_template
+from . import crr_requirement_template_line
+from . import crr_review_line
+from . import sale_order
+from . import sale_order_line

@@ -84,6 +84,13 @@ class ResCompany(models.Model):
         "campaign gets a follow-up complaint.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # every new company gets its own copy of the review departments and default review rules
+        self.env["crr.review.rule"]._crr_setup_companies(companies)
+        return companies
+
     @api.constrains(
         "crr_band_very_satisfied", "crr_band_satisfied", "crr_band_neutral", "crr_band_dissatisfied"
     )

@@ -1,0 +1,3 @@
+from . import crr_review_decision_wizard
+from . import crr_review_reopen_wizard
+from . import crr_contract_type_wizard

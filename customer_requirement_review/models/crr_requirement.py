@@ -1,0 +1,115 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+REQUIREMENT_CATEGORIES = [
+    ("specification", "Specification"),
+    ("quality", "Quality"),
+    ("environmental", "Environmental / Regulatory"),
+    ("delivery", "Delivery"),
+    ("packaging", "Packaging"),
+    ("after_sales", "After-Sales / Warranty"),
+    ("price_payment", "Price / Payment"),
+    ("implied_use", "Implied Use"),
+    ("statutory", "Statutory"),
+    ("internal", "Internal"),
+    ("customer_property", "Customer Property"),
+    ("other", "Other"),
+]
+REQUIREMENT_SOURCES = [
+    ("stated", "Stated by the Customer"),
+    ("implied", "Implied (Intended Use)"),
+    ("statutory", "Statutory / Regulatory"),
+    ("internal", "Added by the Company"),
+]
+
+
+class CrrRequirement(models.Model):
+    _name = "crr.requirement"
+    _description = "Customer Requirement (Requirement Response List)"
+    _inherit = ["mail.thread"]
+    _order = "order_id, sequence, id"
+    _check_company_auto = True
+
+    sequence = fields.Integer(default=10)
+    order_id = fields.Many2one(
+        "sale.order", required=True, index=True, ondelete="cascade", check_company=True
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
+    category = fields.Selection(REQUIREMENT_CATEGORIES, required=True, default="specification", tracking=True)
+    source = fields.Selection(REQUIREMENT_SOURCES, required=True, default="stated", tracking=True)
+    name = fields.Char(string="Requirement", required=True, tracking=True)
+    department_id = fields.Many2one(
+        "crr.department",
+        string="Responsible Department",
+        index=True,
+        check_company=True,
+        tracking=True,
+        help="Department that answers this requirement; it cannot approve its review line while the "
+        "requirement is unanswered or its deficiency is open.",
+    )
+    response = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("comply", "Comply"),
+            ("deviation", "Deviation"),
+            ("not_applicable", "Not Applicable"),
+        ],
+        required=True,
+        default="pending",
+        tracking=True,
+        help="Deviation: the company cannot meet the requirement as stated; it is a deficiency to be "
+        "resolved (negotiated with the customer, corrected) and closed before approval.",
+    )
+    response_note = fields.Text()
+    resolution = fields.Text(string="Deficiency Resolution", tracking=True)
+    deficiency_closed = fields.Boolean(tracking=True, copy=False)
+    deficiency_closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    deficiency_closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    is_deficiency_open = fields.Boolean(
+        string="Open Deficiency", compute="_compute_is_deficiency_open", store=True, index=True
+    )
+    template_id = fields.Many2one("crr.requirement.template", string="From Template", readonly=True, index=True)
+
+    @api.depends("response", "deficiency_closed")
+    def _compute_is_deficiency_open(self):
+        for requirement in self:
+            requirement.is_deficiency_open = requirement.response == "deviation" and not requirement.deficiency_closed
+
+    def action_close_deficiency(self):
+        for requirement in self:
+            if requirement.response != "deviation":
+                raise UserError(
+                    self.env._("Requirement %(name)s has no deviation: there is no deficiency to close.",
+                               name=requirement.name)
+                )
+            if not (requirement.resolution or "").strip():
+                raise UserError(
+                    self.env._("Write how the deficiency of requirement %(name)s was resolved before closing it.",
+                               name=requirement.name)
+                )
+        self.write(
+            {
+                "deficiency_closed": True,
+                "deficiency_closed_by_id": self.env.uid,
+                "deficiency_closed_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    # -- re-review when the requirement list of an approved quotation changes ----------------------
+    _CRR_REVIEWED_FIELDS = ("category", "name", "department_id", "response", "resolution", "deficiency_closed")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requirements = super().create(vals_list)
+        requirements.order_id._crr_reviewed_fields_changed({"specification"}, [self.env._("Requirement list")])
+        return requirements
+
+    def write(self, vals):
+        if any(field in vals for field in self._CRR_REVIEWED_FIELDS):
+            self.order_id._crr_reviewed_fields_changed({"specification"}, [self.env._("Requirement list")])
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_crr_rereview(self):
+        self.order_id._crr_reviewed_fields_changed({"specification"}, [self.env._("Requirement list")])

@@ -1,0 +1,518 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+DECIDED_STATES = ("approved", "rejected")
+
+
+class CrrReviewLine(models.Model):
+    """One department's review of a subject (an order review round; later also a change request).
+
+    Hooks for other subjects (change requests):
+    - ``_crr_is_order_review()``: True for lines of an order review (override: ``not change_request_id``);
+    - ``_crr_after_decision()``: the single place every decision goes through; it groups the decided
+      lines by subject and calls ``order._crr_review_lines_decided(lines)`` for order reviews;
+    - ``_crr_round_state(lines)`` and ``_crr_open_final_lines(lines)``: the "next step" logic of a round.
+    """
+
+    _name = "crr.review.line"
+    _description = "Requirement Review Line"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "order_id desc, round desc, sequence, id"
+    _check_company_auto = True
+    _rec_names_search = ["order_id", "department_id"]
+
+    order_id = fields.Many2one(
+        "sale.order", required=True, index=True, ondelete="cascade", check_company=True,
+        readonly=True,
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
+    salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
+    department_id = fields.Many2one(
+        "crr.department", required=True, index=True, check_company=True, readonly=True
+    )
+    sequence = fields.Integer(related="department_id.sequence", store=True)
+    is_final_approval = fields.Boolean(related="department_id.is_final_approval", store=True)
+    round = fields.Integer(required=True, default=1, readonly=True, index=True)
+    state = fields.Selection(
+        [("waiting", "Waiting"), ("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
+        required=True,
+        default="pending",
+        index=True,
+        tracking=True,
+        readonly=True,
+        help="Waiting: final approval step, opens when every other line of the round is approved.",
+    )
+    is_current_round = fields.Boolean(
+        string="Current Round", compute="_compute_is_current_round", store=True, index=True
+    )
+    requested_by_id = fields.Many2one("res.users", readonly=True)
+    request_date = fields.Datetime(string="Requested On", readonly=True)
+    deadline = fields.Date(tracking=True, readonly=True, help="Date by which the department must decide.")
+    reviewer_id = fields.Many2one("res.users", readonly=True, tracking=True)
+    on_behalf_of_id = fields.Many2one(
+        "res.users", readonly=True, tracking=True,
+        help="The absent reviewer for whom a substitute decided.",
+    )
+    decision_date = fields.Datetime(string="Decided On", readonly=True, tracking=True)
+    opinion = fields.Text(tracking=True, help="Required to reject or to approve with conditions.")
+    conditions = fields.Text(tracking=True, help="Conditions attached to the approval.")
+    carried_over = fields.Boolean(
+        readonly=True,
+        help="This approval was carried over from the previous round: the changes made after approval did "
+        "not concern this department.",
+    )
+    carried_from_line_id = fields.Many2one("crr.review.line", string="Carried From", readonly=True)
+    reopen_reason = fields.Text(tracking=True, readonly=True)
+    last_reminder_date = fields.Date(readonly=True, copy=False)
+    can_decide = fields.Boolean(compute="_compute_can_decide")
+    substitute_user_ids = fields.Many2many(
+        "res.users", compute="_compute_substitute_user_ids", search="_search_substitute_user_ids",
+        string="Substitutes",
+    )
+
+    _order_department_round_uniq = models.Constraint(
+        "UNIQUE(order_id, department_id, round)",
+        "A department reviews an order only once per round.",
+    )
+
+    @api.depends("order_id", "department_id", "round")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._(
+                "%(order)s / %(department)s (round %(round)s)",
+                order=line.order_id.name or "",
+                department=line.department_id.name or "",
+                round=line.round,
+            )
+
+    @api.depends("round", "order_id.review_round")
+    def _compute_is_current_round(self):
+        for line in self:
+            line.is_current_round = line.round == line.order_id.review_round
+
+    def _compute_substitute_user_ids(self):
+        today = fields.Date.context_today(self)
+        substitutions = self.env["crr.review.substitute"].sudo().search(
+            [("date_from", "<=", today), ("date_to", ">=", today)]
+        )
+        for line in self:
+            line.substitute_user_ids = substitutions.filtered(
+                lambda s, line=line: s.user_id in line.department_id.user_ids
+                and (not s.department_ids or line.department_id in s.department_ids)
+            ).substitute_id
+
+    def _search_substitute_user_ids(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        substitutions = self.env["crr.review.substitute"].sudo().search(
+            [("substitute_id", "in", list(value)), ("date_from", "<=", today), ("date_to", ">=", today)]
+        )
+        department_ids = set()
+        for substitution in substitutions:
+            departments = substitution.department_ids or self.env["crr.department"].sudo().search(
+                [("user_ids", "in", substitution.user_id.ids)]
+            )
+            department_ids.update(departments.ids)
+        return [("department_id", "in", list(department_ids))]
+
+    @api.depends_context("uid")
+    @api.depends("state", "department_id", "order_id.review_state")
+    def _compute_can_decide(self):
+        user = self.env.user
+        is_manager = user.has_group("customer_requirement_review.group_crr_manager")
+        substituted = self.env["crr.review.substitute"]._crr_departments_substituted(user)
+        for line in self:
+            line.can_decide = bool(
+                line.state == "pending"
+                and line._crr_decision_open()
+                and (is_manager or user in line.department_id.user_ids or line.department_id in substituted)
+                and not line._crr_four_eyes_blocks(user)
+            )
+
+    # -- hooks for the subjects of a review ------------------------------------------------------
+    def _crr_is_order_review(self):
+        """True when the line belongs to an order review (not to a change request)."""
+        self.ensure_one()
+        return True
+
+    def _crr_decision_open(self):
+        """Whether the line's subject still accepts decisions (order: current round, in review)."""
+        self.ensure_one()
+        if self._crr_is_order_review():
+            return self.order_id.review_state == "in_review" and self.round == self.order_id.review_round
+        return True
+
+    def _crr_requester(self):
+        self.ensure_one()
+        return self.requested_by_id
+
+    def _crr_four_eyes_blocks(self, user):
+        self.ensure_one()
+        return bool(self.company_id.crr_four_eyes and self._crr_requester() == user)
+
+    def _crr_subject_locks(self):
+        """Lock the rows of the subjects of the lines so that concurrent decisions serialise."""
+        orders = self.filtered(lambda line: line._crr_is_order_review()).order_id
+        if orders:
+            self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s FOR UPDATE", [tuple(orders.ids)])
+            orders.invalidate_recordset(["review_state", "review_round", "review_line_ids"])
+        self.invalidate_recordset(["state", "reviewer_id", "decision_date"])
+
+    # -- next step logic, shared with change requests --------------------------------------------
+    @api.model
+    def _crr_round_state(self, lines):
+        """State of a review round made of ``lines``: rejected, approved or in_review."""
+        if not lines:
+            return "approved"
+        states = set(lines.mapped("state"))
+        if "rejected" in states:
+            return "rejected"
+        if states == {"approved"}:
+            return "approved"
+        return "in_review"
+
+    @api.model
+    def _crr_open_final_lines(self, lines):
+        """Open the waiting final-approval lines when every other line of the round is approved.
+
+        Also puts a pending final line back to waiting when another line was reopened.
+        Returns the lines opened.
+        """
+        finals = lines.filtered("is_final_approval")
+        others = lines - finals
+        if all(line.state == "approved" for line in others):
+            to_open = finals.filtered(lambda line: line.state == "waiting")
+            if to_open:
+                to_open.sudo().with_context(crr_decision=True).write(
+                    {"state": "pending", "deadline": to_open[:1]._crr_deadline_from(fields.Date.context_today(self))}
+                )
+                to_open._crr_schedule_activities()
+            return to_open
+        back = finals.filtered(lambda line: line.state == "pending")
+        if back:
+            back.sudo().with_context(crr_decision=True).write({"state": "waiting"})
+            back.sudo().activity_unlink(["customer_requirement_review.mail_activity_crr_review"])
+        return self.browse()
+
+    def _crr_deadline_from(self, date):
+        company = self.company_id[:1] or self.env.company
+        return date + timedelta(days=company.crr_review_deadline_days or 0)
+
+    def _crr_schedule_activities(self):
+        """One activity per reviewer of the department on each pending line (batch create)."""
+        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False)
+        if not activity_type:
+            return
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for line in self.filtered(lambda line: line.state == "pending"):
+            for user in line.department_id.user_ids:
+                vals_list.append(
+                    {
+                        "activity_type_id": activity_type.id,
+                        "res_model_id": model_id,
+                        "res_id": line.id,
+                        "user_id": user.id,
+                        "date_deadline": line.deadline or fields.Date.context_today(self),
+                        "summary": self.env._("Review %(order)s", order=line.order_id.name),
+                    }
+                )
+        if vals_list:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    # -- decisions -------------------------------------------------------------------------------
+    def _crr_check_decision(self, decision, opinion=None, conditions=None):
+        """Raise a UserError saying why the current user cannot take ``decision`` on these lines.
+
+        Returns ``{line: absent reviewer or False}`` (on whose behalf each line is decided).
+        """
+        user = self.env.user
+        is_manager = user.has_group("customer_requirement_review.group_crr_manager")
+        substituted = self.env["crr.review.substitute"]._crr_departments_substituted(user)
+        behalf = {}
+        for line in self:
+            if line.state in DECIDED_STATES:
+                raise UserError(
+                    self.env._(
+                        "The review line %(line)s is already decided and read-only; a review manager may "
+                        "reopen it with a reason.",
+                        line=line.display_name,
+                    )
+                )
+            if line.state == "waiting":
+                raise UserError(
+                    self.env._(
+                        "The final approval line %(line)s opens only when every other department of the "
+                        "round has approved.",
+                        line=line.display_name,
+                    )
+                )
+            if not line._crr_decision_open():
+                raise UserError(
+                    self.env._(
+                        "The review line %(line)s belongs to a review that is no longer open (earlier round "
+                        "or review not in progress).",
+                        line=line.display_name,
+                    )
+                )
+            in_department = user in line.department_id.user_ids
+            if not (is_manager or in_department or line.department_id in substituted):
+                raise UserError(
+                    self.env._(
+                        "Only reviewers of the %(department)s department or review managers may decide the "
+                        "review line %(line)s.",
+                        department=line.department_id.name,
+                        line=line.display_name,
+                    )
+                )
+            if line._crr_four_eyes_blocks(user):
+                raise UserError(
+                    self.env._(
+                        "Four-eyes review: you requested the review of %(order)s, so you cannot decide its "
+                        "review line %(line)s. Another reviewer of the department must decide.",
+                        order=line.order_id.name,
+                        line=line.display_name,
+                    )
+                )
+            behalf[line] = (
+                substituted[line.department_id] if not (is_manager or in_department) else self.env["res.users"]
+            )
+            opinion_text = (opinion if opinion is not None else line.opinion) or ""
+            conditions_text = (conditions if conditions is not None else line.conditions) or ""
+            if decision == "rejected" and not opinion_text.strip():
+                raise UserError(
+                    self.env._("Write an opinion explaining why %(line)s is rejected.", line=line.display_name)
+                )
+            if decision == "approved":
+                if conditions_text.strip() and not opinion_text.strip():
+                    raise UserError(
+                        self.env._(
+                            "Write an opinion to approve %(line)s with conditions.", line=line.display_name
+                        )
+                    )
+                line._crr_check_approval_prerequisites()
+        return behalf
+
+    def _crr_check_approval_prerequisites(self):
+        """Requirements answered, deficiencies closed, oral orders confirmed in writing."""
+        self.ensure_one()
+        order = self.order_id
+        requirements = order.requirement_ids.filtered(lambda r: r.department_id == self.department_id)
+        unanswered = requirements.filtered(lambda r: r.response == "pending")
+        if unanswered:
+            raise UserError(
+                self.env._(
+                    "The %(department)s department must answer its requirements before approving: %(names)s.",
+                    department=self.department_id.name,
+                    names=", ".join(unanswered.mapped("name")),
+                )
+            )
+        open_deficiencies = requirements.filtered("is_deficiency_open")
+        if open_deficiencies:
+            raise UserError(
+                self.env._(
+                    "Close the deviations (deficiencies) of the %(department)s department with a resolution "
+                    "before approving: %(names)s.",
+                    department=self.department_id.name,
+                    names=", ".join(open_deficiencies.mapped("name")),
+                )
+            )
+        if order.order_source in ("oral", "phone") and not (
+            order.written_confirmation or order.written_confirmation_attachment_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "%(order)s is an oral or phone order: tick the customer's written confirmation or attach it "
+                    "(fax, e-mail) before approving.",
+                    order=order.name,
+                )
+            )
+
+    def _crr_decide(self, decision, opinion=None, conditions=None):
+        if not self:
+            return True
+        # rights are checked explicitly below (department, substitute, manager, four-eyes), so that a user
+        # without access to a line gets the reason; sudo keeps the user (uid) for the checks and tracking
+        self = self.sudo()  # noqa: PLW0642
+        # serialise concurrent decisions on the same subject, then re-read fresh states
+        self._crr_subject_locks()
+        behalf = self._crr_check_decision(decision, opinion=opinion, conditions=conditions)
+        now = fields.Datetime.now()
+        for line in self:
+            vals = {
+                "state": decision,
+                "reviewer_id": self.env.uid,
+                "decision_date": now,
+                "on_behalf_of_id": behalf[line].id or False,
+            }
+            if opinion is not None:
+                vals["opinion"] = opinion
+            if conditions is not None:
+                vals["conditions"] = conditions
+            line.sudo().with_context(crr_decision=True).write(vals)
+        self._crr_close_activities(decision)
+        self._crr_after_decision()
+        return True
+
+    def _crr_close_activities(self, decision):
+        activities = self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("customer_requirement_review.mail_activity_crr_review")
+        )
+        if activities:
+            activities.action_feedback(
+                feedback=self.env._("Approved") if decision == "approved" else self.env._("Rejected")
+            )
+
+    def _crr_after_decision(self):
+        """Single exit of every decision: hand the decided lines to their subject."""
+        order_lines = self.filtered(lambda line: line._crr_is_order_review())
+        for order, lines in order_lines.grouped("order_id").items():
+            order._crr_review_lines_decided(lines)
+
+    def action_approve(self, opinion=None, conditions=None):
+        """Approve the lines (optionally with an opinion and conditions)."""
+        return self._crr_decide("approved", opinion=opinion, conditions=conditions)
+
+    def action_reject(self, opinion=None):
+        """Reject the lines; an opinion (written before, or given here) is required."""
+        return self._crr_decide("rejected", opinion=opinion)
+
+    def action_reopen(self, reason=None):
+        """Review managers reopen a decided line of the current round, with a reason (tracked)."""
+        if not self.env.user.has_group("customer_requirement_review.group_crr_manager"):
+            raise UserError(self.env._("Only review managers may reopen a decided review line."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for reopening the review line."))
+        self = self.sudo()  # noqa: PLW0642 - rights checked above, uid kept for tracking
+        self._crr_subject_locks()
+        for line in self:
+            if line.state not in DECIDED_STATES:
+                raise UserError(
+                    self.env._("The review line %(line)s is not decided: nothing to reopen.", line=line.display_name)
+                )
+            if line._crr_is_order_review() and (
+                line.round != line.order_id.review_round or line.order_id.state not in ("draft", "sent")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Only lines of the current round of a quotation can be reopened (%(line)s).",
+                        line=line.display_name,
+                    )
+                )
+        self.sudo().with_context(crr_decision=True).write(
+            {
+                "state": "pending",
+                "reopen_reason": reason,
+                "reviewer_id": False,
+                "decision_date": False,
+                "on_behalf_of_id": False,
+                "carried_over": False,
+            }
+        )
+        for line in self:
+            line.message_post(
+                body=self.env._("Reopened by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
+            )
+        self._crr_schedule_activities()
+        self._crr_after_decision()
+        return True
+
+    def action_open_decision_wizard(self):
+        self.ensure_one()
+        decision = self.env.context.get("crr_decision_kind", "approved")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject") if decision == "rejected" else self.env._("Approve with Conditions"),
+            "res_model": "crr.review.decision.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id, "default_decision": decision},
+        }
+
+    def action_open_reopen_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reopen Review Line"),
+            "res_model": "crr.review.reopen.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id},
+        }
+
+    def action_open_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "view_mode": "form",
+        }
+
+    # -- protection ------------------------------------------------------------------------------
+    _CRR_FREE_FIELDS = frozenset({"last_reminder_date", "message_main_attachment_id", "activity_ids"})
+
+    def write(self, vals):
+        if not self.env.context.get("crr_decision") and set(vals) - self._CRR_FREE_FIELDS:
+            self.check_access("write")
+            decided = self.filtered(lambda line: line.state in DECIDED_STATES)
+            if decided:
+                raise UserError(
+                    self.env._(
+                        "The review line %(line)s is decided and read-only; a review manager may reopen it "
+                        "with a reason.",
+                        line=decided[0].display_name,
+                    )
+                )
+            if {"opinion", "conditions"} & set(vals):
+                for line in self:
+                    if not line.can_decide:
+                        raise UserError(
+                            self.env._(
+                                "Only reviewers of the %(department)s department or review managers may write "
+                                "the opinion of %(line)s.",
+                                department=line.department_id.name,
+                                line=line.display_name,
+                            )
+                        )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        if any(line.state in DECIDED_STATES for line in self):
+            raise UserError(self.env._("Decided review lines are kept as records and cannot be deleted."))
+
+    # -- reminders -------------------------------------------------------------------------------
+    @api.model
+    def _crr_overdue_domain(self):
+        today = fields.Date.context_today(self)
+        return Domain([("state", "=", "pending"), ("is_current_round", "=", True), ("deadline", "<", today)])
+
+    @api.model
+    def _cron_remind_overdue(self):
+        """Remind the reviewers of overdue pending lines, at most once a day per line."""
+        today = fields.Date.context_today(self)
+        domain = self._crr_overdue_domain() & Domain(
+            ["|", ("last_reminder_date", "=", False), ("last_reminder_date", "<", today)]
+        )
+        lines = self.sudo().search(domain, limit=500)
+        lines = lines.filtered(lambda line: line._crr_decision_open())
+        for line in lines:
+            partners = line.department_id.user_ids.partner_id
+            line.message_post(
+                body=self.env._(
+                    "Reminder: the review of %(order)s by the %(department)s department was due on %(deadline)s.",
+                    order=line.order_id.name,
+                    department=line.department_id.name,
+                    deadline=line.deadline,
+                ),
+                partner_ids=partners.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        lines.write({"last_reminder_date": today})
+        return True

@@ -1,0 +1,83 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrrReviewSubstitute(models.Model):
+    _name = "crr.review.substitute"
+    _description = "Review Substitute"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    user_id = fields.Many2one(
+        "res.users",
+        string="Absent Reviewer",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        tracking=True,
+        help="The reviewer who is away; the substitute decides on their behalf.",
+    )
+    substitute_id = fields.Many2one(
+        "res.users",
+        required=True,
+        index=True,
+        domain=[("share", "=", False)],
+        tracking=True,
+        help="Internal user who may decide the absent reviewer's department lines during the period.",
+    )
+    date_from = fields.Date(string="From", required=True, default=fields.Date.context_today, tracking=True)
+    date_to = fields.Date(string="To", required=True, tracking=True)
+    department_ids = fields.Many2many(
+        "crr.department",
+        "crr_review_substitute_department_rel",
+        "substitute_id",
+        "department_id",
+        string="Departments",
+        check_company=True,
+        help="Departments covered by the substitution; empty means every department of the absent reviewer.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    active = fields.Boolean(default=True)
+    note = fields.Text()
+
+    @api.depends("user_id", "substitute_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = self.env._(
+                "%(substitute)s for %(user)s (%(date_from)s - %(date_to)s)",
+                substitute=record.substitute_id.name or "",
+                user=record.user_id.name or "",
+                date_from=record.date_from or "",
+                date_to=record.date_to or "",
+            )
+
+    @api.constrains("user_id", "substitute_id", "date_from", "date_to")
+    def _check_dates_users(self):
+        for record in self:
+            if record.date_from and record.date_to and record.date_from > record.date_to:
+                raise ValidationError(
+                    self.env._("A substitution must end on or after its start date (%(name)s).",
+                               name=record.display_name)
+                )
+            if record.user_id == record.substitute_id:
+                raise ValidationError(self.env._("A reviewer cannot be their own substitute."))
+
+    @api.model
+    def _crr_departments_substituted(self, user, date=None):
+        """``{department: absent reviewer}`` the given user may decide for on ``date`` as a substitute."""
+        date = date or fields.Date.context_today(self)
+        substitutions = self.sudo().search(
+            [("substitute_id", "=", user.id), ("date_from", "<=", date), ("date_to", ">=", date)]
+        )
+        result = {}
+        for substitution in substitutions:
+            departments = self.env["crr.department"].sudo().search([("user_ids", "in", substitution.user_id.ids)])
+            if substitution.department_ids:
+                departments &= substitution.department_ids
+            for department in departments:
+                result.setdefault(department, substitution.user_id)
+        return result

@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class CrrContractTypeWizard(models.TransientModel):
+    _name = "crr.contract.type.wizard"
+    _description = "Override the Contract Type of an Order"
+
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
+    contract_type = fields.Selection(
+        [("regular", "Regular Contract"), ("special", "Special Contract")], required=True, default="special"
+    )
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.order_id.action_override_contract_type(self.contract_type, self.reason)
+        return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class CrrReviewReopenWizard(models.TransientModel):
+    _name = "crr.review.reopen.wizard"
+    _description = "Reopen a Decided Review Line"
+
+    line_id = fields.Many2one("crr.review.line", string="Review Line", required=True, ondelete="cascade")
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.line_id.action_reopen(self.reason)
+        return {"type": "ir.actions.act_window_close"}

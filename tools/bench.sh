@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make bench`: run the benchmark scripts of bench/ against a benchmark database with the module
+# installed (created once, updated when the module changed). Each script prints its figures.
+# Usage: make bench                 (all scripts)
+#        BENCH=bench/bench_review_overhead.py BENCH_ARGS="--orders 200" make bench
+source "$(dirname "$0")/lib.sh"
+"$REPO_ROOT/tools/setup.sh"
+DB=${CRR_BENCH_DB:-crr_bench}
+started=$(pg_start)
+trap '[ "$started" = started ] && pg_stop || true' EXIT
+conf=$(write_odoo_conf "$DB")
+hash_file=$CRR_STATE/$DB.addon-hash
+if ! db_exists "$DB"; then
+    log "creating the benchmark database $DB"
+    odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+    addon_hash >"$hash_file"
+elif [ "$(cat "$hash_file" 2>/dev/null)" != "$(addon_hash)" ]; then
+    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+    addon_hash >"$hash_file"
+fi
+scripts=${BENCH:-$(ls "$REPO_ROOT"/bench/bench_*.py)}
+for script in $scripts; do
+    log "benchmark: $(basename "$script")"
+    # shellcheck disable=SC2086
+    PYTHONPATH="$(odoo_src):$REPO_ROOT/bench" "$PY" "$script" --config "$conf" --database "$DB" ${BENCH_ARGS:-}
+done
