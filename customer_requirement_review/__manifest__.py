@@ -26,6 +26,9 @@
         "report/crr_satisfaction_report_templates.xml",
         "report/crr_review_templates.xml",
         "report/crr_review_report.xml",
+        "data/crr_complaint_data.xml",
+        "report/crr_complaint_report.xml",
+        "report/crr_complaint_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -35,10 +38,14 @@
         "views/crr_review_substitute_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crr_complaint_action_views.xml",
+        "views/crr_complaint_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_complaint_views.xml",
+        "views/crr_complaint_portal_templates.xml",
         "views/crr_satisfaction_score_views.xml",
         "views/crr_satisfaction_campaign_views.xml",
         "views/survey_views.xml",
-        "views/res_partner_views.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
@@ -49,6 +56,7 @@
     "demo": [
         "demo/crr_satisfaction_demo.xml",
         "demo/crr_review_demo.xml",
+        "demo/crr_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -64,7 +64,7 @@ setup_odoo() {
         return 0
     fi
     local root=$CRR_CACHE/odoo dir=$CRR_CACHE/apt
-    [ -f "$root/.complete" ] && return 0
+    [ -f "$root/.complete" ] && { stub_excluded_assets "$root"; return 0; }
     log "fetching Odoo 19 (Debian package odoo-19) into $root"
     local uri
     uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
@@ -91,6 +91,19 @@ SRC
     [ -z "$dangling" ] || die "links of the Odoo tree still dangle after extraction: $dangling"
     rm -rf "$root" && mv "$root.tmp" "$root" && touch "$root/.complete"
     rm -rf "$dir/debs"/*.deb
+    stub_excluded_assets "$root"
+}
+
+# Debian's package leaves out MediaPipe's selfie_segmentation.js (not DFSG-free: see its
+# copyright file, Files-Excluded), which mail's backend asset bundle still lists; without a file
+# there the web client reports a missing asset (and browser tours fail). A stand-in script keeps
+# the bundle whole; only the video-call background blur is unavailable.
+stub_excluded_assets() {
+    local stub=$1/usr/lib/python3/dist-packages/odoo/addons/mail/static/lib/selfie_segmentation/selfie_segmentation.js
+    [ -f "$stub" ] && return 0
+    mkdir -p "$(dirname "$stub")"
+    printf '%s\n' "/* Stand-in for MediaPipe's selfie_segmentation.js, which Debian's odoo-19 package excludes:" \
+        "   video-call background blur is unavailable. Written by customer_requirement_review's setup. */" >"$stub"
 }
 
 # --- Python virtualenv -------------------------------------------------------------------------

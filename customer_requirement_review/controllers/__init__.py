@@ -1,2 +1,3 @@
 from . import xlsx
-from . import portal
+from . import sale_portal
+from . import complaint_portal

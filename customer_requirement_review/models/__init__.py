@@ -7,7 +7,6 @@ from . import survey_question
 from . import survey_question_answer
 from . import crr_satisfaction_score
 from . import crr_satisfaction_campaign
-from . import res_partner
 from . import crr_xlsx_export
 from . import crr_review_rule
 from . import crr_review_substitute
@@ -17,3 +16,6 @@ from . import crr_requirement_template_line
 from . import crr_review_line
 from . import sale_order
 from . import sale_order_line
+from . import crr_complaint
+from . import crr_complaint_action
+from . import res_partner

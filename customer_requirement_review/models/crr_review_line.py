@@ -58,6 +58,14 @@ class CrrReviewLine(models.Model):
         help="The absent reviewer for whom a substitute decided.",
     )
     decision_date = fields.Datetime(string="Decided On", readonly=True, tracking=True)
+    decision_days = fields.Float(
+        string="Days to Decide",
+        compute="_compute_decision_days",
+        store=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Days between the review request and the decision.",
+    )
     opinion = fields.Text(tracking=True, help="Required to reject or to approve with conditions.")
     conditions = fields.Text(tracking=True, help="Conditions attached to the approval.")
     carried_over = fields.Boolean(
@@ -516,3 +524,117 @@ class CrrReviewLine(models.Model):
             )
         lines.write({"last_reminder_date": today})
         return True
+
+    @api.depends("request_date", "decision_date")
+    def _compute_decision_days(self):
+        for line in self:
+            if line.request_date and line.decision_date:
+                line.decision_days = (line.decision_date - line.request_date).total_seconds() / 86400
+            else:
+                line.decision_days = 0.0
+
+    # -- XLSX review register --------------------------------------------------------------------
+    def _crr_xlsx_filename(self):
+        return self.env._("Review register.xlsx")
+
+    def _crr_selection_labels(self, model, field_name):
+        return dict(self.env[model]._fields[field_name]._description_selection(self.env))
+
+    def _crr_xlsx_register_rows(self, batch_size=2000):
+        """One row per review line, read in batches (a 100,000-line register stays small in memory)."""
+        state_labels = self._crr_selection_labels("crr.review.line", "state")
+        contract_labels = self._crr_selection_labels("sale.order", "contract_type")
+        review_labels = self._crr_selection_labels("sale.order", "review_state")
+        field_names = [
+            "order_id", "department_id", "round", "state", "requested_by_id", "request_date", "deadline",
+            "reviewer_id", "on_behalf_of_id", "decision_date", "decision_days", "opinion", "conditions",
+            "carried_over",
+        ]
+        for start in range(0, len(self.ids), batch_size):
+            batch = self.browse(self.ids[start:start + batch_size])
+            batch.fetch(field_names)
+            batch.order_id.fetch(["name", "partner_id", "user_id", "contract_type", "review_state", "amount_untaxed"])
+            for line in batch:
+                order = line.order_id
+                yield [
+                    order.name,
+                    order.partner_id.display_name,
+                    order.user_id.name,
+                    contract_labels.get(order.contract_type, ""),
+                    review_labels.get(order.review_state, ""),
+                    order.amount_untaxed,
+                    line.round,
+                    line.department_id.name,
+                    state_labels.get(line.state, ""),
+                    line.requested_by_id.name,
+                    line.request_date,
+                    line.deadline,
+                    line.reviewer_id.name,
+                    line.on_behalf_of_id.name,
+                    line.decision_date,
+                    line.decision_days if line.decision_date else False,
+                    line.carried_over,
+                    line.opinion,
+                    line.conditions,
+                ]
+            # free the cache of the batch before the next one
+            self.env.invalidate_all()
+
+    def _crr_xlsx_summary_rows(self):
+        """Per department: lines by state and mean days to decide, computed with _read_group."""
+        state_labels = self._crr_selection_labels("crr.review.line", "state")
+        domain = [("id", "in", self.ids)]
+        counts = {}
+        for department, state, count in self._read_group(domain, ["department_id", "state"], ["__count"]):
+            counts.setdefault(department, {})[state] = count
+        mean_days = dict(
+            self._read_group([*domain, ("decision_date", "!=", False)], ["department_id"], ["decision_days:avg"])
+        )
+        for department in sorted(counts, key=lambda d: (d.sequence, d.id)):
+            per_state = counts[department]
+            yield [
+                department.name,
+                sum(per_state.values()),
+                *(per_state.get(state, 0) for state in state_labels),
+                round(mean_days[department], 2) if department in mean_days else False,
+            ]
+
+    def _crr_xlsx_sheets(self):
+        state_labels = self._crr_selection_labels("crr.review.line", "state")
+        return [
+            {
+                "name": self.env._("Review Register"),
+                "columns": [
+                    {"header": self.env._("Order"), "type": "char", "width": 14},
+                    {"header": self.env._("Customer"), "type": "char", "width": 28},
+                    {"header": self.env._("Salesperson"), "type": "char", "width": 20},
+                    {"header": self.env._("Contract Type"), "type": "char", "width": 16},
+                    {"header": self.env._("Review Status"), "type": "char", "width": 14},
+                    {"header": self.env._("Untaxed Amount"), "type": "monetary"},
+                    {"header": self.env._("Round"), "type": "integer", "width": 8},
+                    {"header": self.env._("Department"), "type": "char", "width": 18},
+                    {"header": self.env._("Decision"), "type": "char", "width": 12},
+                    {"header": self.env._("Requested By"), "type": "char", "width": 20},
+                    {"header": self.env._("Requested On"), "type": "datetime"},
+                    {"header": self.env._("Deadline"), "type": "date"},
+                    {"header": self.env._("Reviewer"), "type": "char", "width": 20},
+                    {"header": self.env._("On Behalf Of"), "type": "char", "width": 20},
+                    {"header": self.env._("Decided On"), "type": "datetime"},
+                    {"header": self.env._("Days to Decide"), "type": "float", "width": 10},
+                    {"header": self.env._("Carried Over"), "type": "boolean", "width": 10},
+                    {"header": self.env._("Opinion"), "type": "text", "width": 40},
+                    {"header": self.env._("Conditions"), "type": "text", "width": 40},
+                ],
+                "rows": self._crr_xlsx_register_rows(),
+            },
+            {
+                "name": self.env._("By Department"),
+                "columns": [
+                    {"header": self.env._("Department"), "type": "char", "width": 20},
+                    {"header": self.env._("Review Lines"), "type": "integer"},
+                    *({"header": label, "type": "integer"} for label in state_labels.values()),
+                    {"header": self.env._("Mean Days to Decide"), "type": "float", "width": 12},
+                ],
+                "rows": self._crr_xlsx_summary_rows(),
+            },
+        ]

@@ -3,7 +3,7 @@ import tempfile
 from datetime import date, datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # Column types understood by the builder, with the width used when a column gives none.
 DEFAULT_WIDTHS = {
@@ -62,6 +62,8 @@ class CrrXlsxExport(models.AbstractModel):
         if not self._crr_exportable(model_name):
             raise UserError(self.env._("Records of type %(model)s cannot be exported as a register.",
                                        model=model_name))
+        if self.env.user.share:
+            raise AccessError(self.env._("Registers are exported by internal users only."))
         model = self.env[model_name]
         model.check_access("read")
         if domain is not None:

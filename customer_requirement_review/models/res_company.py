@@ -89,6 +89,8 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         # every new company gets its own copy of the review departments and default review rules
         self.env["crr.review.rule"]._crr_setup_companies(companies)
+        # and its own e-mail alias for incoming complaints
+        companies._crr_ensure_complaint_alias()
         return companies
 
     @api.constrains(
@@ -149,3 +151,35 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("Review and complaint deadlines and thresholds cannot be negative.")
                 )
+
+    # -- complaint e-mail intake (one mail alias per company) -------------------------------------
+    crr_complaint_alias_id = fields.Many2one(
+        "mail.alias",
+        string="Complaint E-mail Alias",
+        copy=False,
+        ondelete="set null",
+        help="Incoming e-mails to this alias create complaints of this company.",
+    )
+
+    def _crr_ensure_complaint_alias(self):
+        """Give every company of ``self`` (all companies when empty) its complaint alias."""
+        # all companies: a handful of records
+        companies = self or self.sudo().search([])  # pylint: disable=no-search-all
+        model = self.env["ir.model"].sudo()._get("crr.complaint")
+        Alias = self.env["mail.alias"].sudo()
+        for company in companies.filtered(lambda c: not c.crr_complaint_alias_id).sorted("id"):
+            domain = company.alias_domain_id
+            name = "complaints"
+            if Alias.search_count([("alias_name", "=", name), ("alias_domain_id", "=", domain.id)], limit=1):
+                name = f"complaints-{company.id}"
+            alias = Alias.create(
+                {
+                    "alias_name": name,
+                    "alias_domain_id": domain.id,
+                    "alias_model_id": model.id,
+                    "alias_defaults": repr({"company_id": company.id, "channel": "email"}),
+                    "alias_contact": "everyone",
+                }
+            )
+            company.sudo().crr_complaint_alias_id = alias
+        return True

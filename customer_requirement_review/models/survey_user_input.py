@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 CRR_BANDS = [
@@ -40,6 +42,10 @@ class SurveyUserInput(models.Model):
     )
     crr_previous_score = fields.Float(
         related="crr_previous_input_id.crr_score", string="Previous Score", digits=(5, 2),
+    )
+    crr_complaint_id = fields.Many2one(
+        "crr.complaint", string="Follow-up Complaint", readonly=True, index="btree_not_null", ondelete="set null",
+        help="Complaint opened to follow up this answer (a criterion, the total or the trend below the settings).",
     )
     crr_score_change = fields.Float(
         string="Change Since Previous Campaign", digits=(5, 2), readonly=True,
@@ -216,8 +222,54 @@ class SurveyUserInput(models.Model):
                 drop=reasons["drop"], previous=self.crr_previous_score,
                 threshold=f"{company.crr_followup_drop_points:g}",
             ))
-        return "\n".join(lines)
+        return lines
 
     def _crr_follow_up(self):
-        """Open the follow-up of the answers that need one (see the complaint integration)."""
-        return self.browse()
+        """Open a complaint (channel survey, category satisfaction) for each completed answer that needs
+        a follow-up and has none yet; the answer links to it. Returns the complaints created."""
+        todo, vals_list = self.browse(), []
+        departments = {
+            department.company_id: department
+            for department in self.env["crr.department"].sudo().search(
+                [("code", "=", "sales"), ("company_id", "in", self.crr_company_id.ids)])
+        }
+        for user_input in self:
+            if user_input.crr_complaint_id or not user_input.crr_customer_id:
+                continue
+            reasons = user_input._crr_follow_up_reasons()
+            if not reasons:
+                continue
+            company = user_input.crr_company_id or self.env.company
+            customer = user_input.crr_customer_id
+            description = Markup("").join(
+                Markup("<p>%s</p>") % line for line in user_input._crr_follow_up_description(reasons))
+            owner = customer.user_id.filtered(lambda u, c=company: c in u.company_ids) or \
+                user_input.crr_campaign_id.user_id
+            vals_list.append({
+                "subject": self.env._(
+                    "Satisfaction follow-up: %(customer)s scored %(score).2f", customer=customer.display_name,
+                    score=user_input.crr_score),
+                "partner_id": customer.id,
+                "contact_id": user_input.partner_id.id if user_input.partner_id != customer else False,
+                "email_from": user_input.email or user_input.partner_id.email,
+                "channel": "survey",
+                "category": "satisfaction",
+                "severity": "major" if reasons.get("total") or reasons.get("drop") else "minor",
+                "description": description,
+                "department_id": departments.get(company, self.env["crr.department"]).id,
+                "user_id": owner.id,
+                "company_id": company.id,
+            })
+            todo |= user_input
+        if not vals_list:
+            return self.env["crr.complaint"]
+        complaints = self.env["crr.complaint"].sudo().create(vals_list)
+        for user_input, complaint in zip(todo, complaints, strict=True):
+            user_input.crr_complaint_id = complaint
+            complaint.message_post(
+                body=Markup("%s <a href='#' data-oe-model='survey.user_input' data-oe-id='%s'>%s</a>") % (
+                    self.env._("Opened from the satisfaction answer"), user_input.id,
+                    user_input.survey_id.title),
+                subtype_xmlid="mail.mt_note",
+            )
+        return complaints

@@ -10,3 +10,11 @@ from . import test_review_rereview
 from . import test_review_security
 from . import test_review_performance
 from . import test_review_report
+from . import test_review_register_xlsx
+from . import test_review_tour
+from . import test_complaint_register_xlsx
+from . import test_complaint_flow
+from . import test_complaint_mail
+from . import test_complaint_portal
+from . import test_complaint_report
+from . import test_complaint_security

@@ -69,6 +69,7 @@ class TestSatisfactionHttp(HttpCase):
         self.assertEqual(len(answer.crr_score_ids), 6)
         self.assertEqual(self.campaign.answered_count, 1)
         self.assertEqual(self.campaign.response_rate, 100.0)
+        self.assertFalse(answer.crr_complaint_id)
 
     def test_very_dissatisfied_customer(self):
         self.campaign.action_send()
@@ -92,3 +93,9 @@ class TestSatisfactionHttp(HttpCase):
         # (20 x 2 + 20 x 1.5 + 40) / 4.5 = 24.44
         self.assertEqual(answer.crr_score, 24.44)
         self.assertEqual(answer.crr_band, "very_dissatisfied")
+        # the public user finishing the survey opened the follow-up complaint, naming the low criteria
+        complaint = answer.crr_complaint_id
+        self.assertEqual((complaint.channel, complaint.category), ("survey", "satisfaction"))
+        self.assertEqual(complaint.partner_id, self.customer)
+        for criterion in ("Product quality (20)", "Delivery punctuality (20)", "Price (40)", "Total score below 70"):
+            self.assertIn(criterion, complaint.description)

@@ -1,0 +1,157 @@
+from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.http import request
+from odoo.tools import plaintext2html
+
+PORTAL_CATEGORIES = ("quality", "delivery", "quantity", "packaging", "documentation", "service", "price", "other")
+
+
+class CrrComplaintPortal(CustomerPortal):
+    """Customers list, open and follow their complaints on the portal.
+
+    Access always goes through the portal user's own environment (ACL + record rules:
+    their commercial partner's complaints only); the internal investigation fields are
+    restricted to employees at field level and never rendered by these templates.
+    """
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "crr_complaint_count" in counters:
+            Complaint = request.env["crr.complaint"]
+            values["crr_complaint_count"] = (
+                Complaint.search_count(self._crr_complaint_domain()) if Complaint.has_access("read") else 0
+            )
+        return values
+
+    def _crr_complaint_domain(self):
+        partner = request.env.user.partner_id
+        return [("partner_id", "child_of", [partner.commercial_partner_id.id])]
+
+    def _crr_portal_orders(self):
+        """The confirmed orders of the portal user's company (the only ones a complaint may be opened on)."""
+        partner = request.env.user.partner_id
+        return request.env["sale.order"].search(
+            [("partner_id", "child_of", [partner.commercial_partner_id.id]), ("state", "=", "sale")],
+            order="date_order desc",
+        )
+
+    @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_crr_complaints(self, page=1, sortby=None, **kw):
+        values = self._prepare_portal_layout_values()
+        Complaint = request.env["crr.complaint"]
+        domain = self._crr_complaint_domain()
+        searchbar_sortings = {
+            "date": {"label": request.env._("Newest"), "order": "date_received desc, id desc"},
+            "name": {"label": request.env._("Reference"), "order": "name desc"},
+            "state": {"label": request.env._("Status"), "order": "state, date_received desc"},
+        }
+        sortby = sortby if sortby in searchbar_sortings else "date"
+        total = Complaint.search_count(domain) if Complaint.has_access("read") else 0
+        pager = portal_pager(
+            url="/my/complaints", url_args={"sortby": sortby}, total=total, page=page, step=self._items_per_page
+        )
+        complaints = (
+            Complaint.search(
+                domain, order=searchbar_sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]
+            )
+            if total
+            else Complaint
+        )
+        values.update(
+            {
+                "complaints": complaints,
+                "page_name": "crr_complaint",
+                "pager": pager,
+                "default_url": "/my/complaints",
+                "searchbar_sortings": searchbar_sortings,
+                "sortby": sortby,
+            }
+        )
+        return request.render("customer_requirement_review.portal_my_crr_complaints", values)
+
+    @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True)
+    def portal_crr_complaint_page(self, complaint_id, access_token=None, **kw):
+        try:
+            complaint_sudo = self._document_check_access("crr.complaint", complaint_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            complaint_sudo, access_token, {"complaint": complaint_sudo, "page_name": "crr_complaint"},
+            "my_crr_complaints_history", False, **kw,
+        )
+        return request.render("customer_requirement_review.portal_crr_complaint_page", values)
+
+    def _crr_new_values(self, error=None, form=None):
+        values = self._prepare_portal_layout_values()
+        categories = dict(request.env["crr.complaint"]._fields["category"]._description_selection(request.env))
+        values.update(
+            {
+                "page_name": "crr_complaint_new",
+                "orders": self._crr_portal_orders(),
+                "categories": [(key, categories[key]) for key in PORTAL_CATEGORIES],
+                "error": error,
+                "form": form or {},
+            }
+        )
+        return values
+
+    @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["GET"])
+    def portal_crr_complaint_new(self, order_id=None, **kw):
+        form = {"order_id": order_id} if order_id else {}
+        return request.render("customer_requirement_review.portal_crr_complaint_new", self._crr_new_values(form=form))
+
+    @http.route(["/my/complaints/new"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_crr_complaint_create(self, **post):
+        env = request.env
+        if env.user.share is False:
+            # employees use the back office
+            return request.redirect("/odoo/complaints")
+        form = {key: post.get(key, "") for key in ("order_id", "subject", "category", "description", "affected_qty")}
+        error = None
+        try:
+            order_id = int(post.get("order_id") or 0)
+        except ValueError:
+            order_id = 0
+        # the order must be one of the user's own confirmed orders (checked again by record rules and constraints)
+        order = self._crr_portal_orders().filtered(lambda o: o.id == order_id)
+        subject = (post.get("subject") or "").strip()
+        category = post.get("category") if post.get("category") in PORTAL_CATEGORIES else "other"
+        try:
+            affected_qty = float(post.get("affected_qty") or 0.0)
+        except ValueError:
+            affected_qty = -1.0
+        if not order:
+            error = env._("Choose one of your own confirmed orders.")
+        elif not subject:
+            error = env._("Give your complaint a short subject.")
+        elif affected_qty < 0:
+            error = env._("The affected quantity must be a positive number.")
+        if error:
+            response = request.render(
+                "customer_requirement_review.portal_crr_complaint_new", self._crr_new_values(error=error, form=form)
+            )
+            response.status_code = 400 if post.get("order_id") and not order else 200
+            return response
+        partner = env.user.partner_id
+        try:
+            complaint = env["crr.complaint"].create(
+                {
+                    "subject": subject,
+                    "order_id": order.id,
+                    "partner_id": partner.commercial_partner_id.id,
+                    "contact_id": partner.id,
+                    "email_from": partner.email,
+                    "category": category,
+                    "affected_qty": affected_qty,
+                    "description": plaintext2html(post.get("description") or ""),
+                    "company_id": order.company_id.id,
+                }
+            )
+        except (AccessError, ValidationError) as exc:
+            return request.render(
+                "customer_requirement_review.portal_crr_complaint_new",
+                self._crr_new_values(error=str(exc), form=form),
+            )
+        return request.redirect(complaint.get_portal_url())

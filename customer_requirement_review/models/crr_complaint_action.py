@@ -1,0 +1,135 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class CrrComplaintAction(models.Model):
+    _name = "crr.complaint.action"
+    _description = "Complaint Corrective / Preventive Action"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "complaint_id, deadline, id"
+    _check_company_auto = True
+
+    complaint_id = fields.Many2one(
+        "crr.complaint", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
+    action_type = fields.Selection(
+        [("containment", "Containment"), ("corrective", "Corrective"), ("preventive", "Preventive")],
+        string="Type",
+        required=True,
+        default="corrective",
+        tracking=True,
+    )
+    name = fields.Char(string="Action", required=True, tracking=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        check_company=True,
+        domain=[("share", "=", False)],
+        index="btree_not_null",
+    )
+    deadline = fields.Date(tracking=True, index=True)
+    state = fields.Selection(
+        [("open", "Open"), ("done", "Done"), ("verified", "Verified")],
+        string="Status",
+        required=True,
+        default="open",
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    done_date = fields.Date(string="Done On", readonly=True, copy=False)
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
+    verified_date = fields.Date(string="Verified On", readonly=True, copy=False, tracking=True)
+    verification_note = fields.Text(tracking=True)
+    is_late = fields.Boolean(compute="_compute_is_late", string="Late")
+    complaint_state = fields.Selection(related="complaint_id.state", string="Complaint Status")
+    partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer")
+
+    @api.depends("deadline", "state")
+    def _compute_is_late(self):
+        today = fields.Date.context_today(self)
+        for action in self:
+            action.is_late = action.state == "open" and bool(action.deadline) and action.deadline < today
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_verified(self):
+        verified = self.filtered(lambda a: a.state == "verified" or a.complaint_id.state == "closed")
+        if verified:
+            raise UserError(
+                self.env._(
+                    "Verified actions and actions of closed complaints cannot be deleted: %(names)s.",
+                    names=", ".join(verified.mapped("name")),
+                )
+            )
+
+    def _crr_check_complaint_open(self):
+        for action in self:
+            if action.complaint_id.state in ("closed", "rejected", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Action %(action)s belongs to complaint %(complaint)s, which is no longer open.",
+                        action=action.name,
+                        complaint=action.complaint_id.name,
+                    )
+                )
+
+    def action_done(self):
+        """The responsible (or a reviewer) reports the action as carried out."""
+        is_reviewer = self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")
+        for action in self:
+            if not is_reviewer and action.user_id != self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "Only the responsible of action %(action)s or a reviewer may mark it as done.",
+                        action=action.name,
+                    )
+                )
+            if action.state != "open":
+                raise UserError(
+                    self.env._("Action %(action)s is not open: it cannot be marked as done.", action=action.name)
+                )
+        self._crr_check_complaint_open()
+        # the responsible may be an employee with read-only access to the actions
+        self.sudo().write({"state": "done", "done_date": fields.Date.context_today(self)})
+        return True
+
+    def action_verify(self):
+        """A reviewer checks that a done action is effective (records who and when)."""
+        if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")):
+            raise AccessError(self.env._("Only reviewers and review managers may verify corrective actions."))
+        is_manager = self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_manager")
+        for action in self:
+            if action.state != "done":
+                raise UserError(
+                    self.env._(
+                        "Action %(action)s must be done before it is verified (it is %(state)s).",
+                        action=action.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[action.state],
+                    )
+                )
+            if not is_manager and action.user_id == self.env.user:
+                raise UserError(
+                    self.env._(
+                        "You are responsible for action %(action)s: another reviewer must verify it.",
+                        action=action.name,
+                    )
+                )
+        self._crr_check_complaint_open()
+        self.write(
+            {
+                "state": "verified",
+                "verified_by_id": self.env.uid,
+                "verified_date": fields.Date.context_today(self),
+            }
+        )
+        return True
+
+    def action_reopen(self):
+        """Send a done or verified action back to open (not effective)."""
+        if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")):
+            raise AccessError(self.env._("Only reviewers and review managers may reopen corrective actions."))
+        self._crr_check_complaint_open()
+        self.write({"state": "open", "done_date": False, "verified_by_id": False, "verified_date": False})
+        return True
