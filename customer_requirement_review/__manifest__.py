@@ -21,11 +21,15 @@
         "data/crr_review_rule_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/crr_change_request_data.xml",
         # reports
+        "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
         "report/crr_satisfaction_report_templates.xml",
         "report/crr_review_templates.xml",
         "report/crr_review_report.xml",
+        "report/crr_change_request_templates.xml",
+        "report/crr_change_request_report.xml",
         "data/crr_complaint_data.xml",
         "report/crr_complaint_report.xml",
         "report/crr_complaint_templates.xml",
@@ -37,6 +41,8 @@
         "views/crr_requirement_template_views.xml",
         "views/crr_review_substitute_views.xml",
         "views/sale_order_views.xml",
+        "views/crr_change_request_views.xml",
+        "views/sale_order_change_views.xml",
         "views/res_config_settings_views.xml",
         "views/crr_complaint_action_views.xml",
         "views/crr_complaint_views.xml",
@@ -56,6 +62,7 @@
     "demo": [
         "demo/crr_satisfaction_demo.xml",
         "demo/crr_review_demo.xml",
+        "demo/crr_change_request_demo.xml",
         "demo/crr_complaint_demo.xml",
     ],
     "assets": {

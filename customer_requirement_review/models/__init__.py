@@ -16,6 +16,8 @@ from . import crr_requirement_template_line
 from . import crr_review_line
 from . import sale_order
 from . import sale_order_line
+from . import crr_change_request
+from . import crr_change_request_line
 from . import crr_complaint
 from . import crr_complaint_action
 from . import res_partner

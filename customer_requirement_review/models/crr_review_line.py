@@ -31,6 +31,10 @@ class CrrReviewLine(models.Model):
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
+    change_request_id = fields.Many2one(
+        "crr.change.request", index=True, ondelete="cascade", readonly=True,
+        help="Set on the review lines of a change request (empty for an order review).",
+    )
     department_id = fields.Many2one(
         "crr.department", required=True, index=True, check_company=True, readonly=True
     )
@@ -82,14 +86,33 @@ class CrrReviewLine(models.Model):
         string="Substitutes",
     )
 
-    _order_department_round_uniq = models.Constraint(
-        "UNIQUE(order_id, department_id, round)",
+    # order reviews: one line per department and round; change requests: one line per department
+    _order_department_round_review_uniq = models.UniqueIndex(
+        "(order_id, department_id, round) WHERE change_request_id IS NULL",
         "A department reviews an order only once per round.",
     )
+    _change_request_department_uniq = models.UniqueIndex(
+        "(change_request_id, department_id) WHERE change_request_id IS NOT NULL",
+        "A department reviews a change request only once.",
+    )
 
-    @api.depends("order_id", "department_id", "round")
+    def init(self):
+        # databases installed before change requests had UNIQUE(order_id, department_id, round) on every line,
+        # which would refuse a second change request reviewed by the same department
+        self.env.cr.execute(
+            "ALTER TABLE crr_review_line DROP CONSTRAINT IF EXISTS crr_review_line_order_department_round_uniq"
+        )
+
+    @api.depends("order_id", "department_id", "round", "change_request_id")
     def _compute_display_name(self):
         for line in self:
+            if line.change_request_id:
+                line.display_name = self.env._(
+                    "%(request)s / %(department)s",
+                    request=line.change_request_id.name or "",
+                    department=line.department_id.name or "",
+                )
+                continue
             line.display_name = self.env._(
                 "%(order)s / %(department)s (round %(round)s)",
                 order=line.order_id.name or "",
@@ -97,10 +120,11 @@ class CrrReviewLine(models.Model):
                 round=line.round,
             )
 
-    @api.depends("round", "order_id.review_round")
+    @api.depends("round", "order_id.review_round", "change_request_id")
     def _compute_is_current_round(self):
         for line in self:
-            line.is_current_round = line.round == line.order_id.review_round
+            # a change request has a single round
+            line.is_current_round = bool(line.change_request_id) or line.round == line.order_id.review_round
 
     def _compute_substitute_user_ids(self):
         today = fields.Date.context_today(self)
@@ -129,7 +153,7 @@ class CrrReviewLine(models.Model):
         return [("department_id", "in", list(department_ids))]
 
     @api.depends_context("uid")
-    @api.depends("state", "department_id", "order_id.review_state")
+    @api.depends("state", "department_id", "order_id.review_state", "change_request_id.state")
     def _compute_can_decide(self):
         user = self.env.user
         is_manager = user.has_group("customer_requirement_review.group_crr_manager")
@@ -146,17 +170,19 @@ class CrrReviewLine(models.Model):
     def _crr_is_order_review(self):
         """True when the line belongs to an order review (not to a change request)."""
         self.ensure_one()
-        return True
+        return not self.change_request_id
 
     def _crr_decision_open(self):
         """Whether the line's subject still accepts decisions (order: current round, in review)."""
         self.ensure_one()
         if self._crr_is_order_review():
             return self.order_id.review_state == "in_review" and self.round == self.order_id.review_round
-        return True
+        return self.change_request_id.state == "to_review"
 
     def _crr_requester(self):
         self.ensure_one()
+        if self.change_request_id:
+            return self.change_request_id.requested_by_id
         return self.requested_by_id
 
     def _crr_four_eyes_blocks(self, user):
@@ -169,6 +195,12 @@ class CrrReviewLine(models.Model):
         if orders:
             self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s FOR UPDATE", [tuple(orders.ids)])
             orders.invalidate_recordset(["review_state", "review_round", "review_line_ids"])
+        requests = self.change_request_id
+        if requests:
+            self.env.cr.execute(
+                "SELECT id FROM crr_change_request WHERE id IN %s FOR UPDATE", [tuple(requests.ids)]
+            )
+            requests.invalidate_recordset(["state", "review_line_ids"])
         self.invalidate_recordset(["state", "reviewer_id", "decision_date"])
 
     # -- next step logic, shared with change requests --------------------------------------------
@@ -227,7 +259,13 @@ class CrrReviewLine(models.Model):
                         "res_id": line.id,
                         "user_id": user.id,
                         "date_deadline": line.deadline or fields.Date.context_today(self),
-                        "summary": self.env._("Review %(order)s", order=line.order_id.name),
+                        "summary": self.env._(
+                            "Review change request %(request)s of %(order)s",
+                            request=line.change_request_id.name,
+                            order=line.order_id.name,
+                        )
+                        if line.change_request_id
+                        else self.env._("Review %(order)s", order=line.order_id.name),
                     }
                 )
         if vals_list:
@@ -307,8 +345,13 @@ class CrrReviewLine(models.Model):
         return behalf
 
     def _crr_check_approval_prerequisites(self):
-        """Requirements answered, deficiencies closed, oral orders confirmed in writing."""
+        """Requirements answered, deficiencies closed, oral orders confirmed in writing.
+
+        Not for change requests: those prerequisites belong to the order's own review.
+        """
         self.ensure_one()
+        if self.change_request_id:
+            return
         order = self.order_id
         requirements = order.requirement_ids.filtered(lambda r: r.department_id == self.department_id)
         unanswered = requirements.filtered(lambda r: r.response == "pending")
@@ -381,6 +424,8 @@ class CrrReviewLine(models.Model):
         order_lines = self.filtered(lambda line: line._crr_is_order_review())
         for order, lines in order_lines.grouped("order_id").items():
             order._crr_review_lines_decided(lines)
+        for request, lines in (self - order_lines).grouped("change_request_id").items():
+            request._crr_review_lines_decided(lines)
 
     def action_approve(self, opinion=None, conditions=None):
         """Approve the lines (optionally with an opinion and conditions)."""
@@ -409,6 +454,14 @@ class CrrReviewLine(models.Model):
                 raise UserError(
                     self.env._(
                         "Only lines of the current round of a quotation can be reopened (%(line)s).",
+                        line=line.display_name,
+                    )
+                )
+            if line.change_request_id and line.change_request_id.state not in ("to_review", "approved"):
+                raise UserError(
+                    self.env._(
+                        "Only lines of a change request being reviewed or approved (not yet applied) can be "
+                        "reopened (%(line)s).",
                         line=line.display_name,
                     )
                 )

@@ -43,7 +43,10 @@ class SaleOrder(models.Model):
         readonly=True,
     )
     review_round = fields.Integer(default=0, copy=False, readonly=True)
-    review_line_ids = fields.One2many("crr.review.line", "order_id", string="Review Lines", copy=False)
+    # the order's own review; the review lines of its change requests are on change_request_ids.review_line_ids
+    review_line_ids = fields.One2many(
+        "crr.review.line", "order_id", string="Review Lines", copy=False, domain=[("change_request_id", "=", False)]
+    )
     review_line_count = fields.Integer(compute="_compute_review_line_count", string="Review Lines Count")
     requirement_ids = fields.One2many("crr.requirement", "order_id", string="Requirements", copy=True)
     review_requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -72,6 +75,8 @@ class SaleOrder(models.Model):
         help="How the customer placed the order. Oral and phone orders need the customer's written "
         "confirmation (ticked or attached) before the review can be approved.",
     )
+    change_request_ids = fields.One2many("crr.change.request", "order_id", string="Change Requests", copy=False)
+    change_request_count = fields.Integer(compute="_compute_change_request_count")
     written_confirmation = fields.Boolean(
         string="Written Confirmation Received",
         tracking=True,
@@ -147,10 +152,20 @@ class SaleOrder(models.Model):
     @api.depends("review_line_ids")
     def _compute_review_line_count(self):
         counts = dict(
-            self.env["crr.review.line"]._read_group([("order_id", "in", self.ids)], ["order_id"], ["__count"])
+            self.env["crr.review.line"]._read_group(
+                [("order_id", "in", self.ids), ("change_request_id", "=", False)], ["order_id"], ["__count"]
+            )
         )
         for order in self:
             order.review_line_count = counts.get(order, 0)
+
+    @api.depends("change_request_ids")
+    def _compute_change_request_count(self):
+        counts = dict(
+            self.env["crr.change.request"]._read_group([("order_id", "in", self.ids)], ["order_id"], ["__count"])
+        )
+        for order in self:
+            order.change_request_count = counts.get(order, 0)
 
     @api.depends("review_line_ids.state", "review_round")
     def _compute_crr_pending_department_ids(self):
@@ -346,7 +361,7 @@ class SaleOrder(models.Model):
                 order_vals.update(review_state="not_required", crr_rereview_kinds=False)
                 order.sudo().with_context(crr_no_rereview=True).write(order_vals)
                 messages[order] = self.env._(
-                    "No review required (%(type)s contract).",
+                    "No review required (%(type)s).",
                     type=dict(self._fields["contract_type"]._description_selection(self.env))[contract_type],
                 )
                 continue
@@ -396,7 +411,7 @@ class SaleOrder(models.Model):
             )
             order.sudo().with_context(crr_no_rereview=True).write(order_vals)
             body = self.env._(
-                "Review round %(round)s requested (%(type)s contract). Departments asked: %(asked)s.",
+                "Review round %(round)s requested (%(type)s). Departments asked: %(asked)s.",
                 round=new_round,
                 type=dict(self._fields["contract_type"]._description_selection(self.env))[contract_type],
                 asked=format_list(self.env, asked.mapped("name")) or "-",
@@ -660,6 +675,54 @@ class SaleOrder(models.Model):
             "target": "new",
             "context": {"default_order_id": self.id},
         }
+
+    # -- change requests ---------------------------------------------------------------------------
+    def _crr_change_allowed(self):
+        """Changes are requested on orders whose review is approved (or not required) or that are confirmed."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return False
+        return self.state == "sale" or self.review_state == "approved"
+
+    def _crr_check_change_allowed(self):
+        for order in self:
+            if order.state == "cancel":
+                raise UserError(
+                    self.env._("%(order)s is cancelled: no change can be requested.", order=order.name)
+                )
+            if not order._crr_change_allowed():
+                raise UserError(
+                    self.env._(
+                        "Changes are requested on confirmed orders or on quotations whose review is approved: "
+                        "%(order)s is neither. Edit the quotation directly.",
+                        order=order.name,
+                    )
+                )
+
+    def action_request_change(self):
+        """Open a new draft change request of the order (refused while another one is open)."""
+        self.ensure_one()
+        self._crr_check_change_allowed()
+        open_request = self.env["crr.change.request"].search(
+            [("order_id", "=", self.id), ("state", "in", ("draft", "to_review", "approved"))], limit=1
+        )
+        if open_request:
+            raise UserError(self.env["crr.change.request"]._crr_open_request_message(open_request))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Change"),
+            "res_model": "crr.change.request",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_view_change_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_change_request")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action
 
     # -- complaints (smart button) -----------------------------------------------------------------
     crr_complaint_ids = fields.One2many("crr.complaint", "order_id", string="Complaints")

@@ -10,6 +10,9 @@ from . import test_review_rereview
 from . import test_review_security
 from . import test_review_performance
 from . import test_review_report
+from . import test_change_request_flow
+from . import test_change_request_security
+from . import test_change_request_report
 from . import test_review_register_xlsx
 from . import test_review_tour
 from . import test_complaint_register_xlsx
