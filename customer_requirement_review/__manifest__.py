@@ -13,14 +13,19 @@
         "security/res_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "security/crr_satisfaction_security.xml",
         # data
         "data/crr_department_data.xml",
+        "data/crr_satisfaction_survey_data.xml",
+        "data/crr_satisfaction_mail_template_data.xml",
         "data/crr_review_rule_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/crr_change_request_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
+        "report/crr_satisfaction_report.xml",
+        "report/crr_satisfaction_report_templates.xml",
         "report/crr_review_templates.xml",
         "report/crr_review_report.xml",
         "report/crr_change_request_templates.xml",
@@ -44,6 +49,9 @@
         "views/res_partner_views.xml",
         "views/sale_order_complaint_views.xml",
         "views/crr_complaint_portal_templates.xml",
+        "views/crr_satisfaction_score_views.xml",
+        "views/crr_satisfaction_campaign_views.xml",
+        "views/survey_views.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
@@ -52,6 +60,7 @@
         "views/customer_requirement_review_menus.xml",
     ],
     "demo": [
+        "demo/crr_satisfaction_demo.xml",
         "demo/crr_review_demo.xml",
         "demo/crr_change_request_demo.xml",
         "demo/crr_complaint_demo.xml",

@@ -11,6 +11,8 @@ missing_system_packages() {
     command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf xfonts-75dpi xfonts-base)
     command -v chromium >/dev/null || missing+=(chromium)
     ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+    # the PDF forms' Chinese font: its text copies and searches as the right characters
+    ls /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc >/dev/null 2>&1 || missing+=(fonts-wqy-zenhei)
     [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
     if ! using_external_pg; then pg_bindir >/dev/null || missing+=(postgresql); fi
     command -v psql >/dev/null || missing+=(postgresql-client)

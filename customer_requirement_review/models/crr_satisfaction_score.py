@@ -1,0 +1,41 @@
+from odoo import fields, models
+
+
+class CrrSatisfactionScore(models.Model):
+    _name = "crr.satisfaction.score"
+    _description = "Customer Satisfaction Criterion Score"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _rec_name = "question_id"
+
+    user_input_id = fields.Many2one(
+        "survey.user_input", string="Answer", required=True, ondelete="cascade", index=True, readonly=True,
+    )
+    campaign_id = fields.Many2one(
+        "crr.satisfaction.campaign", index="btree_not_null", ondelete="cascade", readonly=True,
+        check_company=True,
+    )
+    survey_id = fields.Many2one(related="user_input_id.survey_id", string="Survey", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index="btree_not_null", readonly=True)
+    question_id = fields.Many2one(
+        "survey.question", string="Criterion", required=True, index=True, ondelete="cascade", readonly=True,
+    )
+    score = fields.Float(digits=(5, 2), aggregator="avg", readonly=True)
+    weight = fields.Float(aggregator="avg", readonly=True)
+    date = fields.Date(required=True, index=True, readonly=True)
+    period = fields.Char(index=True, readonly=True, help="Campaign period, e.g. 2025 H1.")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True,
+        default=lambda self: self.env.company,
+    )
+
+    _score_range = models.Constraint(
+        "CHECK(score >= 0 AND score <= 100)",
+        "A criterion score must lie between 0 and 100.",
+    )
+    _weight_positive = models.Constraint("CHECK(weight > 0)", "A criterion weight must be greater than zero.")
+    _input_question_uniq = models.Constraint(
+        "UNIQUE(user_input_id, question_id)", "An answer has one score per criterion.",
+    )
+    _partner_date_idx = models.Index("(partner_id, date DESC)")

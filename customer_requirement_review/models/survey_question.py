@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SurveyQuestion(models.Model):
+    _inherit = "survey.question"
+
+    crr_is_criterion = fields.Boolean(
+        string="Satisfaction Criterion",
+        help="The answer to this question is a satisfaction criterion scored on 0-100: the score of the "
+        "chosen answer (single choice) or the chosen value rescaled to 0-100 (scale).",
+    )
+    crr_weight = fields.Float(
+        string="Criterion Weight",
+        default=1.0,
+        help="Weight of the criterion in the satisfaction score (weighted mean of the criteria answered).",
+    )
+
+    @api.constrains("crr_is_criterion", "crr_weight", "question_type", "is_page")
+    def _check_crr_criterion(self):
+        for question in self.filtered("crr_is_criterion"):
+            if question.is_page or question.question_type not in ("simple_choice", "scale"):
+                raise ValidationError(
+                    self.env._(
+                        "The satisfaction criterion %(question)s must be a single choice question (answers "
+                        "scored 0-100) or a scale question.",
+                        question=question.title,
+                    )
+                )
+            if question.crr_weight <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The weight of the satisfaction criterion %(question)s must be greater than zero "
+                        "(got %(weight)s).",
+                        question=question.title,
+                        weight=question.crr_weight,
+                    )
+                )
+        self.suggested_answer_ids._check_crr_answer_score()
+
+    def _crr_line_score(self, line):
+        """Score 0-100 of an answer line to this criterion question, or None when it does not count
+        (skipped, or a comment line)."""
+        self.ensure_one()
+        if line.skipped:
+            return None
+        if self.question_type == "simple_choice":
+            if line.answer_type != "suggestion" or not line.suggested_answer_id:
+                return None
+            return line.suggested_answer_id.answer_score
+        if self.question_type == "scale" and line.answer_type == "scale":
+            span = self.scale_max - self.scale_min
+            if span <= 0:
+                return None
+            return round((line.value_scale - self.scale_min) * 100.0 / span, 2)
+        return None
