@@ -10,8 +10,14 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 I18N = Path(__file__).resolve().parent.parent / "i18n"
 MODULE = "customer_requirement_review"
 # what must survive translation unchanged: named and positional placeholders, inline templates, markup
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%s|\{\{.*?\}\}|<[^>]+>")
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)(?:\.\d+)?[sdf]|%s|\{\{.*?\}\}|<[^>]+>")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _placeholders(text):
+    """Placeholders and tags of a message; the string literals of an inline template may be translated."""
+    found = PLACEHOLDER.findall(text)
+    return Counter(re.sub(r"'[^']*'", "''", item) if item.startswith("{{") else item for item in found)
 
 
 @tagged("post_install", "-at_install")
@@ -37,7 +43,7 @@ class TestZhCnCatalog(TransactionCase):
             entry.msgid
             for entry in po
             if not entry.obsolete
-            and Counter(PLACEHOLDER.findall(entry.msgid)) != Counter(PLACEHOLDER.findall(entry.msgstr))
+            and _placeholders(entry.msgid) != _placeholders(entry.msgstr)
         ]
         self.assertFalse(broken, f"placeholders or markup changed in the translation of: {broken}")
 
@@ -105,6 +111,30 @@ class TestZhCnLoaded(TransactionCase):
         self.assertIn("您好", template.body_html)
         activity = self.zh.ref(f"{MODULE}.mail_activity_crr_review")
         self.assertEqual(activity.name, "要求评审")
+
+    def test_satisfaction_survey(self):
+        survey = self.zh.ref(f"{MODULE}.crr_satisfaction_survey")
+        self.assertEqual(survey.title, "顾客满意度调查表")
+        self.assertIn("感谢您", survey.description)
+        question = self.zh.ref(f"{MODULE}.crr_satisfaction_question_product_quality")
+        self.assertEqual(question.title, "产品质量")
+        self.assertEqual(
+            question.suggested_answer_ids.sorted("sequence").mapped("value"),
+            ["非常满意", "满意", "一般", "不太满意", "非常不满意"],
+        )
+        self.assertEqual(
+            self._labels("survey.user_input", "crr_band"),
+            {
+                "very_satisfied": "非常满意",
+                "satisfied": "满意",
+                "neutral": "一般",
+                "dissatisfied": "不太满意",
+                "very_dissatisfied": "非常不满意",
+            },
+        )
+        invite = self.zh.ref(f"{MODULE}.mail_template_crr_satisfaction_invite")
+        self.assertIn("您对我们满意吗", invite.subject)
+        self.assertIn("填写调查问卷", invite.body_html)
 
     def test_user_error_in_chinese(self):
         user = new_test_user(self.env, login="crr_t_zh_sales", groups="sales_team.group_sale_salesman", lang="zh_CN")
