@@ -301,7 +301,9 @@ class CrrComplaint(models.Model):
                     company, fields.Datetime.to_datetime(date).date() if date else None
                 )
         complaints = super().create(vals_list)
-        for complaint in complaints:
+        # internal follow-ups (e.g. opened from a low satisfaction score) do not notify the customer
+        customer_follows = not self.env.context.get("crr_internal_complaint")
+        for complaint in complaints.filtered(lambda c: customer_follows):
             followers = complaint.partner_id | complaint.contact_id
             if followers:
                 # sudo: the customer follows its complaint, whoever opened it (a portal user may not write)

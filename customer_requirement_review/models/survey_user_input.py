@@ -263,7 +263,8 @@ class SurveyUserInput(models.Model):
             todo |= user_input
         if not vals_list:
             return self.env["crr.complaint"]
-        complaints = self.env["crr.complaint"].sudo().create(vals_list)
+        # an internal follow-up: the customer is not made a follower (sales contacts them)
+        complaints = self.env["crr.complaint"].sudo().with_context(crr_internal_complaint=True).create(vals_list)
         for user_input, complaint in zip(todo, complaints, strict=True):
             user_input.crr_complaint_id = complaint
             complaint.message_post(

@@ -36,8 +36,10 @@ class TestSatisfactionFollowUp(CrrSatisfactionCommon):
         self.assertEqual(reasons["criteria"], [(self.q_delivery, 40.0)])
         self.assertFalse(reasons["total"])
         self.assertFalse(reasons["drop"])
-        self._assert_complaint(answer, "minor", "Delivery (40)", "Criteria below 60")
-        self.assertNotIn("Quality", answer.crr_complaint_id.description)
+        complaint = self._assert_complaint(answer, "minor", "Delivery (40)", "Criteria below 60")
+        self.assertNotIn("Quality", complaint.description)
+        # an internal follow-up: the customer is not subscribed (not notified)
+        self.assertNotIn(answer.crr_customer_id, complaint.message_partner_ids)
 
     def test_total_below_threshold(self):
         # every criterion at 60 or more, total 69.99 < 70 is impossible with these choices: use the
