@@ -22,3 +22,4 @@ from . import test_complaint_portal
 from . import test_complaint_report
 from . import test_complaint_security
 from . import test_i18n
+from . import test_report_languages
