@@ -23,3 +23,4 @@ from . import test_complaint_report
 from . import test_complaint_security
 from . import test_i18n
 from . import test_report_languages
+from . import test_reliability_change_concurrency
