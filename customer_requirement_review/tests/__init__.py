@@ -13,3 +13,6 @@ from . import test_complaint_mail
 from . import test_complaint_portal
 from . import test_complaint_report
 from . import test_complaint_security
+from . import test_reliability_concurrency
+from . import test_reliability_roles
+from . import test_reliability_xmlrpc
