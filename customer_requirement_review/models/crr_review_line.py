@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
 DECIDED_STATES = ("approved", "rejected")
@@ -384,9 +384,25 @@ class CrrReviewLine(models.Model):
                 )
             )
 
+    def _crr_check_company_access(self):
+        """Refuse lines of companies the user does not work in (decisions run as sudo afterwards)."""
+        if self.env.su:
+            return
+        companies = self.env.companies
+        foreign = self.sudo().filtered(lambda line: line.company_id not in companies)
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "The review line #%(id)s belongs to another company than the ones you work in: switch to "
+                    "that company, or ask one of its reviewers to decide it.",
+                    id=foreign[0].id,
+                )
+            )
+
     def _crr_decide(self, decision, opinion=None, conditions=None):
         if not self:
             return True
+        self._crr_check_company_access()
         # rights are checked explicitly below (department, substitute, manager, four-eyes), so that a user
         # without access to a line gets the reason; sudo keeps the user (uid) for the checks and tracking
         self = self.sudo()  # noqa: PLW0642
@@ -441,6 +457,7 @@ class CrrReviewLine(models.Model):
             raise UserError(self.env._("Only review managers may reopen a decided review line."))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for reopening the review line."))
+        self._crr_check_company_access()
         self = self.sudo()  # noqa: PLW0642 - rights checked above, uid kept for tracking
         self._crr_subject_locks()
         for line in self:
