@@ -16,3 +16,4 @@ from . import test_complaint_security
 from . import test_reliability_concurrency
 from . import test_reliability_roles
 from . import test_reliability_xmlrpc
+from . import test_reliability_batches
