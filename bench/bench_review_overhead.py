@@ -140,7 +140,10 @@ def _run(env, reviewed, plain, salesperson, reviewers, phases):
     The review mode is a company setting read at each call: (a) runs with 'all', (b) with 'off'.
     """
     company = env.company
-    for order, plain_order in zip(reviewed, plain, strict=True):
+    Order = env["sale.order"]
+    for order_id, plain_id in zip(reviewed.ids, plain.ids, strict=True):
+        # one order per request: browse it alone, so that reads do not prefetch the other quotations
+        order, plain_order = Order.browse(order_id), Order.browse(plain_id)
         company.crr_review_mode = "all"
         _review_one(env, order, salesperson, reviewers, phases)
         company.crr_review_mode = "off"

@@ -27,3 +27,4 @@ from . import test_reliability_change_concurrency
 from . import test_reliability_concurrency
 from . import test_reliability_roles
 from . import test_reliability_xmlrpc
+from . import test_reliability_batches
