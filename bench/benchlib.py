@@ -7,6 +7,7 @@ import contextlib
 import resource
 import time
 import tracemalloc
+import warnings
 
 import odoo
 from odoo.modules.registry import Registry
@@ -26,6 +27,8 @@ def parse_args(description, extra=None):
 def environment(args):
     """An environment as superuser on the benchmark database; everything is rolled back."""
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"], setup_logging=True)
+    # Odoo's logging setup turns deprecation warnings of the libraries on: they would drown the figures
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})

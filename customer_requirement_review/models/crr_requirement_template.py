@@ -38,8 +38,11 @@ class CrrRequirementTemplate(models.Model):
         A template with neither a customer nor a category applies to every quotation.
         """
         templates = self.sudo().search([("company_id", "=", order.company_id.id)])
+        if not templates:
+            return self.browse()
         partner = order.partner_id.commercial_partner_id
-        categories = order.order_line.product_id.categ_id
+        # the order lines' categories are read only when a template filters on a category
+        categories = order.order_line.product_id.categ_id if templates.product_category_id else None
         result = self.browse()
         for template in templates:
             if template.partner_id and template.partner_id.commercial_partner_id != partner:

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
 DECIDED_STATES = ("approved", "rejected")
@@ -55,7 +55,9 @@ class CrrReviewLine(models.Model):
     )
     requested_by_id = fields.Many2one("res.users", readonly=True)
     request_date = fields.Datetime(string="Requested On", readonly=True)
-    deadline = fields.Date(tracking=True, readonly=True, help="Date by which the department must decide.")
+    deadline = fields.Date(
+        tracking=True, readonly=True, index=True, help="Date by which the department must decide."
+    )
     reviewer_id = fields.Many2one("res.users", readonly=True, tracking=True)
     on_behalf_of_id = fields.Many2one(
         "res.users", readonly=True, tracking=True,
@@ -85,6 +87,9 @@ class CrrReviewLine(models.Model):
         "res.users", compute="_compute_substitute_user_ids", search="_search_substitute_user_ids",
         string="Substitutes",
     )
+
+    # the reviewers' "To Review" list: pending lines of their departments, soonest deadline first
+    _pending_department_deadline_idx = models.Index("(department_id, deadline, id) WHERE state = 'pending'")
 
     # order reviews: one line per department and round; change requests: one line per department
     _order_department_round_review_uniq = models.UniqueIndex(
@@ -384,9 +389,25 @@ class CrrReviewLine(models.Model):
                 )
             )
 
+    def _crr_check_company_access(self):
+        """Refuse lines of companies the user does not work in (decisions run as sudo afterwards)."""
+        if self.env.su:
+            return
+        companies = self.env.companies
+        foreign = self.sudo().filtered(lambda line: line.company_id not in companies)
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "The review line #%(id)s belongs to another company than the ones you work in: switch to "
+                    "that company, or ask one of its reviewers to decide it.",
+                    id=foreign[0].id,
+                )
+            )
+
     def _crr_decide(self, decision, opinion=None, conditions=None):
         if not self:
             return True
+        self._crr_check_company_access()
         # rights are checked explicitly below (department, substitute, manager, four-eyes), so that a user
         # without access to a line gets the reason; sudo keeps the user (uid) for the checks and tracking
         self = self.sudo()  # noqa: PLW0642
@@ -441,6 +462,7 @@ class CrrReviewLine(models.Model):
             raise UserError(self.env._("Only review managers may reopen a decided review line."))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for reopening the review line."))
+        self._crr_check_company_access()
         self = self.sudo()  # noqa: PLW0642 - rights checked above, uid kept for tracking
         self._crr_subject_locks()
         for line in self:
@@ -603,8 +625,9 @@ class CrrReviewLine(models.Model):
             "reviewer_id", "on_behalf_of_id", "decision_date", "decision_days", "opinion", "conditions",
             "carried_over",
         ]
-        for start in range(0, len(self.ids), batch_size):
-            batch = self.browse(self.ids[start:start + batch_size])
+        ids = self._ids  # the recordset's own tuple: no copy of all the ids
+        for start in range(0, len(ids), batch_size):
+            batch = self.browse(ids[start:start + batch_size])
             batch.fetch(field_names)
             batch.order_id.fetch(["name", "partner_id", "user_id", "contract_type", "review_state", "amount_untaxed"])
             for line in batch:
@@ -633,23 +656,34 @@ class CrrReviewLine(models.Model):
             # free the cache of the batch before the next one
             self.env.invalidate_all()
 
-    def _crr_xlsx_summary_rows(self):
-        """Per department: lines by state and mean days to decide, computed with _read_group."""
+    def _crr_xlsx_summary_rows(self, batch_size=10000):
+        """Per department: lines by state and mean days to decide, computed with _read_group.
+
+        The ids are grouped in batches (sums and counts added up), so that a register of 100,000 lines
+        never builds one query with all of its ids.
+        """
         state_labels = self._crr_selection_labels("crr.review.line", "state")
-        domain = [("id", "in", self.ids)]
         counts = {}
-        for department, state, count in self._read_group(domain, ["department_id", "state"], ["__count"]):
-            counts.setdefault(department, {})[state] = count
-        mean_days = dict(
-            self._read_group([*domain, ("decision_date", "!=", False)], ["department_id"], ["decision_days:avg"])
-        )
+        days = {}
+        ids = self._ids  # the recordset's own tuple: no copy of all the ids
+        for start in range(0, len(ids), batch_size):
+            domain = [("id", "in", list(ids[start:start + batch_size]))]
+            for department, state, count in self._read_group(domain, ["department_id", "state"], ["__count"]):
+                per_state = counts.setdefault(department, {})
+                per_state[state] = per_state.get(state, 0) + count
+            for department, total, count in self._read_group(
+                [*domain, ("decision_date", "!=", False)], ["department_id"], ["decision_days:sum", "__count"]
+            ):
+                previous_total, previous_count = days.get(department, (0.0, 0))
+                days[department] = (previous_total + (total or 0.0), previous_count + count)
         for department in sorted(counts, key=lambda d: (d.sequence, d.id)):
             per_state = counts[department]
+            total, count = days.get(department, (0.0, 0))
             yield [
                 department.name,
                 sum(per_state.values()),
                 *(per_state.get(state, 0) for state in state_labels),
-                round(mean_days[department], 2) if department in mean_days else False,
+                round(total / count, 2) if count else False,
             ]
 
     def _crr_xlsx_sheets(self):

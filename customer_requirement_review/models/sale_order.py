@@ -354,6 +354,7 @@ class SaleOrder(models.Model):
         Line = self.env["crr.review.line"].sudo()
         line_vals = []
         messages = {}
+        carried_orders = self.browse()
         for order in self:
             departments, contract_type = classification[order]
             order_vals = {"contract_type": contract_type}
@@ -365,7 +366,8 @@ class SaleOrder(models.Model):
                     type=dict(self._fields["contract_type"]._description_selection(self.env))[contract_type],
                 )
                 continue
-            previous = order._crr_order_review_lines()
+            # first round: no previous lines to read
+            previous = order._crr_order_review_lines() if order.review_round else Line.browse()
             new_round = order.review_round + 1
             asked, carried = order._crr_split_rereview(departments, previous)
             has_final = any(d.is_final_approval for d in asked)
@@ -384,6 +386,8 @@ class SaleOrder(models.Model):
                         "deadline": deadline,
                     }
                 )
+            if carried:
+                carried_orders |= order
             for old_line in carried:
                 line_vals.append(
                     {
@@ -426,12 +430,17 @@ class SaleOrder(models.Model):
             if has_final and non_final_open:
                 body += " " + self.env._("The final approval opens when the other departments have approved.")
             messages[order] = body
-        lines = Line.create(line_vals) if line_vals else Line
+        # the request is logged once on the order (its note names the departments asked): no creation
+        # message nor requester subscription per line (the requester follows the order)
+        lines = (
+            Line.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(line_vals)
+            if line_vals else Line
+        )
         lines._crr_schedule_activities()
         for order, body in messages.items():
             order.message_post(body=body, subtype_xmlid="mail.mt_note")
         # a round where everything was carried over is approved at once
-        for order in self.filtered(lambda o: o.review_state == "in_review"):
+        for order in self.filtered(lambda o: o.review_state == "in_review" and o in carried_orders):
             round_lines = order._crr_order_review_lines()
             if round_lines and all(line.state == "approved" for line in round_lines):
                 order._crr_review_lines_decided(round_lines)

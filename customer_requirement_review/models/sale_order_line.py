@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import ValidationError
 
 # fields of sale.order.line whose change after approval sends the quotation back to review, by change kind
 CRR_LINE_REVIEWED_FIELDS = {
@@ -12,6 +13,28 @@ CRR_LINE_REVIEWED_FIELDS = {
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    @api.constrains("product_uom_qty")
+    def _check_crr_reviewed_quantity(self):
+        """A quotation sent to review holds what the customer orders: no negative quantity."""
+        for line in self:
+            order = line.order_id
+            if (
+                not line.display_type
+                and line.product_uom_qty < 0
+                and order.review_round
+                and order.state in ("draft", "sent")
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The quantity of %(product)s on %(order)s cannot be negative (%(qty)s): the quotation is "
+                        "under requirement review. Enter the quantity the customer orders; returns and credits "
+                        "are handled on the delivery or the invoice.",
+                        product=line.product_id.display_name or line.name,
+                        order=order.name,
+                        qty=line.product_uom_qty,
+                    )
+                )
 
     def _crr_approved_orders(self):
         return self.order_id._crr_rereview_candidates()

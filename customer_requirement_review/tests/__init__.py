@@ -24,3 +24,7 @@ from . import test_complaint_security
 from . import test_i18n
 from . import test_report_languages
 from . import test_reliability_change_concurrency
+from . import test_reliability_concurrency
+from . import test_reliability_roles
+from . import test_reliability_xmlrpc
+from . import test_reliability_batches

@@ -1,0 +1,175 @@
+"""Every role against every model: read, create, write and unlink, allowed or denied per cell.
+
+Roles: a salesperson (owner of the order), a reviewer of one department (quality), a review manager,
+a portal user of the customer, and a review manager of another company. The records all belong to
+the first company and to the salesperson's order.
+"""
+
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+from odoo.tests import new_test_user, tagged
+
+from .common_review import CrrReviewCommon
+
+ROLES = ("salesperson", "reviewer", "manager", "portal", "other_company")
+OPERATIONS = ("read", "create", "write", "unlink")
+
+# expected access per model and role: R(ead) C(reate) W(rite) U(nlink); '-' denied
+EXPECTED = {
+    "crr.department": {
+        "salesperson": "R---", "reviewer": "R---", "manager": "RCWU", "portal": "----", "other_company": "----",
+    },
+    "crr.review.rule": {
+        "salesperson": "R---", "reviewer": "R---", "manager": "RCWU", "portal": "----", "other_company": "----",
+    },
+    "crr.review.line": {
+        "salesperson": "R---", "reviewer": "R-W-", "manager": "RCWU", "portal": "----", "other_company": "----",
+    },
+    "crr.requirement": {
+        "salesperson": "RCWU", "reviewer": "RCWU", "manager": "RCWU", "portal": "----", "other_company": "----",
+    },
+    "crr.complaint": {
+        "salesperson": "RCW-", "reviewer": "RCW-", "manager": "RCWU", "portal": "RC--", "other_company": "----",
+    },
+    "crr.complaint.action": {
+        "salesperson": "R---", "reviewer": "RCWU", "manager": "RCWU", "portal": "----", "other_company": "----",
+    },
+    "sale.order": {
+        "salesperson": "RCW-", "reviewer": "RC--", "manager": "RCW-", "portal": "R---", "other_company": "----",
+    },
+}
+
+
+@tagged("post_install", "-at_install")
+class TestReliabilityRoles(CrrReviewCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        company_b = env["res.company"].create({"name": "Roles Company B"})
+        cls.users = {
+            "salesperson": cls.salesperson,
+            "reviewer": cls.reviewers["quality"],
+            "manager": cls.manager,
+            "portal": new_test_user(env, login="crr_t_roles_portal", groups="base.group_portal"),
+            "other_company": new_test_user(
+                env, login="crr_t_roles_b", groups="customer_requirement_review.group_crr_manager",
+                company_id=company_b.id, company_ids=[Command.set(company_b.ids)],
+            ),
+        }
+        cls.users["portal"].partner_id.parent_id = cls.customer
+        # a special contract: every department reviews, quality included
+        cls.order = cls._order(products=[cls.new_good])
+        cls.order.with_user(cls.salesperson).action_request_review()
+        lines = cls.order._crr_order_review_lines()
+        cls.line = lines.filtered(lambda line: line.department_id == cls.dep["quality"])
+        cls.sales_line = lines.filtered(lambda line: line.department_id == cls.dep["sales"])
+        cls.requirement = env["crr.requirement"].create(
+            {"order_id": cls.order.id, "name": "RoHS", "department_id": cls.dep["quality"].id}
+        )
+        cls.complaint = env["crr.complaint"].create(
+            {"subject": "Scratches", "partner_id": cls.customer.id, "order_id": cls.order.id}
+        )
+        cls.action = env["crr.complaint.action"].create({"complaint_id": cls.complaint.id, "name": "Polish"})
+        cls.rule = env["crr.review.rule"].create({"name": "Roles rule", "domain": "[]"})
+        cls.records = {
+            "crr.department": cls.dep["quality"],
+            "crr.review.rule": cls.rule,
+            "crr.review.line": cls.line,
+            "crr.requirement": cls.requirement,
+            "crr.complaint": cls.complaint,
+            "crr.complaint.action": cls.action,
+            "sale.order": cls.order,
+        }
+
+    def _create_vals(self, model, role):
+        company = self.company.id
+        return {
+            "crr.department": {"name": f"Dept {role}", "code": f"roles_{role}", "company_id": company},
+            "crr.review.rule": {"name": f"Rule {role}", "domain": "[]", "company_id": company},
+            "crr.review.line": {"order_id": self.order.id, "department_id": self.dep["quality"].id, "round": 99},
+            "crr.requirement": {"order_id": self.order.id, "name": f"Req {role}"},
+            "crr.complaint": {"subject": f"Complaint {role}", "partner_id": self.customer.id,
+                              "order_id": self.order.id, "company_id": company},
+            "crr.complaint.action": {"complaint_id": self.complaint.id, "name": f"Action {role}"},
+            "sale.order": {"partner_id": self.customer.id, "company_id": company},
+        }[model]
+
+    WRITE_VALS = {
+        "crr.department": {"color": 3},
+        "crr.review.rule": {"sequence": 11},
+        "crr.review.line": {"opinion": "Checked"},
+        "crr.requirement": {"sequence": 11},
+        "crr.complaint": {"color": 3},
+        "crr.complaint.action": {"name": "Polish again"},
+        "sale.order": {"note": "Roles"},
+    }
+
+    def _check_cell(self, model, role, operation, allowed):
+        user = self.users[role]
+        record = self.records[model].with_user(user)
+        if operation == "create":
+            with self.env.cr.savepoint(flush=False) as savepoint:
+                if allowed:
+                    created = self.env[model].with_user(user).create(self._create_vals(model, role))
+                    self.assertTrue(created.exists())
+                else:
+                    with self.assertRaises(AccessError):
+                        self.env[model].with_user(user).create(self._create_vals(model, role))
+                        self.env.flush_all()
+                savepoint.rollback()
+            return
+        self.assertEqual(record.has_access(operation), allowed)
+        if allowed:
+            if operation == "read":
+                record.read(["display_name"])
+            return
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            with self.assertRaises(AccessError):
+                if operation == "read":
+                    record.read(["display_name"])
+                elif operation == "write":
+                    record.write(self.WRITE_VALS[model])
+                    self.env.flush_all()
+                else:
+                    record.unlink()
+            savepoint.rollback()
+
+    def test_access_table(self):
+        for model, per_role in EXPECTED.items():
+            for role in ROLES:
+                flags = per_role[role]
+                for operation, flag in zip(OPERATIONS, flags, strict=True):
+                    with self.subTest(model=model, role=role, operation=operation):
+                        self._check_cell(model, role, operation, flag != "-")
+                self.env.invalidate_all()
+
+    def test_reviewer_of_another_department_sees_nothing(self):
+        finance_line = self.order._crr_order_review_lines().filtered(
+            lambda line: line.department_id == self.dep["finance"]
+        )
+        reviewer = self.users["reviewer"]
+        self.assertFalse(finance_line.with_user(reviewer).has_access("read"))
+        self.assertEqual(
+            self.env["crr.review.line"].with_user(reviewer).search([("order_id", "=", self.order.id)]), self.line
+        )
+
+    def test_decided_lines_and_closed_complaints_are_never_deleted(self):
+        self.sales_line.with_user(self.reviewers["sales"]).action_approve()
+        self.assertEqual(self.sales_line.state, "approved")
+        self.complaint.sudo().write({"state": "closed"})
+        admin = self.env.ref("base.user_admin")
+        for label, env in (
+            ("review manager", self.env(user=self.manager)),
+            ("admin", self.env(user=admin)),
+            ("superuser", self.env(su=True)),
+        ):
+            with self.subTest(who=label):
+                with self.assertRaisesRegex(UserError, "Decided review lines are kept as records"):
+                    self.sales_line.with_env(env).unlink()
+                with self.assertRaisesRegex(UserError, "Cancel a complaint instead"):
+                    self.complaint.with_env(env).unlink()
+                with self.assertRaisesRegex(UserError, "actions of closed complaints cannot be deleted"):
+                    self.action.with_env(env).unlink()
+                self.assertTrue(self.sales_line.exists() and self.complaint.exists() and self.action.exists())
