@@ -175,8 +175,17 @@ class CrrChangeRequest(models.Model):
         )
 
     # -- create / write / unlink ---------------------------------------------------------------
+    def _crr_check_line_commands(self, vals):
+        """Numbers of the lines written through the request (before the ORM converts them)."""
+        Line = self.env["crr.change.request.line"]
+        for command in vals.get("line_ids") or []:
+            if isinstance(command, list | tuple) and len(command) == 3 and command[0] in (0, 1):
+                Line._crr_check_numbers(command[2] or {})
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._crr_check_line_commands(vals)
         orders = self.env["sale.order"].browse([vals.get("order_id") for vals in vals_list if vals.get("order_id")])
         orders._crr_check_change_allowed()
         for order in orders:
@@ -196,6 +205,7 @@ class CrrChangeRequest(models.Model):
     )
 
     def write(self, vals):
+        self._crr_check_line_commands(vals)
         if not self.env.context.get("crr_change_request_flow") and set(vals) - self._CRR_FREE_FIELDS:
             locked = self.filtered(lambda r: r.state in (*CR_LOCKED_STATES, "cancelled"))
             if locked:

@@ -142,8 +142,26 @@ class CrrChangeRequestLine(models.Model):
             if line.remove and not line.order_line_id:
                 raise ValidationError(self.env._("Only existing order lines can be removed."))
 
+    def _crr_check_numbers(self, vals):
+        """Quantities and prices come from integrations too: refuse anything that is not a number
+        with a message, instead of a conversion error."""
+        labels = {"new_product_uom_qty": self.env._("new quantity"), "new_price_unit": self.env._("new unit price")}
+        for name, label in labels.items():
+            value = vals.get(name)
+            if value is None or value is False or (isinstance(value, int | float) and not isinstance(value, bool)):
+                continue
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    self.env._("The %(field)s of a change request line must be a number (got %(value)s).",
+                               field=label, value=repr(value))
+                ) from None
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._crr_check_numbers(vals)
         requests = self.env["crr.change.request"].browse(
             [vals["change_request_id"] for vals in vals_list if vals.get("change_request_id")]
         )
@@ -151,6 +169,7 @@ class CrrChangeRequestLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._crr_check_numbers(vals)
         self.change_request_id._crr_check_lines_editable()
         return super().write(vals)
 

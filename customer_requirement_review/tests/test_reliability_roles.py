@@ -37,6 +37,19 @@ EXPECTED = {
     "sale.order": {
         "salesperson": "RCW-", "reviewer": "RC--", "manager": "RCW-", "portal": "R---", "other_company": "----",
     },
+    # a draft change request of the salesperson's confirmed order (no review line yet)
+    "crr.change.request": {
+        "salesperson": "RCWU", "reviewer": "----", "manager": "RCWU", "portal": "----", "other_company": "----",
+    },
+    "crr.change.request.line": {
+        "salesperson": "RCWU", "reviewer": "----", "manager": "RCWU", "portal": "----", "other_company": "----",
+    },
+    "crr.satisfaction.campaign": {
+        "salesperson": "R---", "reviewer": "R---", "manager": "RCWU", "portal": "----", "other_company": "----",
+    },
+    "crr.satisfaction.score": {
+        "salesperson": "R---", "reviewer": "R---", "manager": "R---", "portal": "----", "other_company": "----",
+    },
 }
 
 
@@ -73,6 +86,22 @@ class TestReliabilityRoles(CrrReviewCommon):
         )
         cls.action = env["crr.complaint.action"].create({"complaint_id": cls.complaint.id, "name": "Polish"})
         cls.rule = env["crr.review.rule"].create({"name": "Roles rule", "domain": "[]"})
+        # change requests live on confirmed orders of the salesperson
+        cls.company.crr_review_mode = "off"
+        cls.cr_orders = cls._order() | cls._order()
+        cls.cr_orders.with_user(cls.salesperson).action_confirm()
+        cls.company.crr_review_mode = "all"
+        cls.change = env["crr.change.request"].with_user(cls.salesperson).create({
+            "order_id": cls.cr_orders[0].id, "reason": "More units",
+            "line_ids": [Command.create({"order_line_id": cls.cr_orders[0].order_line[0].id, "new_product_uom_qty": 5})],
+        })
+        survey = env.ref("customer_requirement_review.crr_satisfaction_survey")
+        cls.campaign = env["crr.satisfaction.campaign"].create({"year": 2026, "half": "h1", "survey_id": survey.id})
+        answer = survey._create_answer(partner=cls.customer, check_attempts=False, crr_campaign_id=cls.campaign.id)
+        cls.criterion = survey.question_ids.filtered("crr_is_criterion")[:1]
+        answer._save_lines(cls.criterion, cls.criterion.suggested_answer_ids[:1].id)
+        answer._mark_done()
+        cls.answer = answer
         cls.records = {
             "crr.department": cls.dep["quality"],
             "crr.review.rule": cls.rule,
@@ -81,6 +110,10 @@ class TestReliabilityRoles(CrrReviewCommon):
             "crr.complaint": cls.complaint,
             "crr.complaint.action": cls.action,
             "sale.order": cls.order,
+            "crr.change.request": cls.change,
+            "crr.change.request.line": cls.change.line_ids,
+            "crr.satisfaction.campaign": cls.campaign,
+            "crr.satisfaction.score": answer.crr_score_ids,
         }
 
     def _create_vals(self, model, role):
@@ -94,6 +127,13 @@ class TestReliabilityRoles(CrrReviewCommon):
                               "order_id": self.order.id, "company_id": company},
             "crr.complaint.action": {"complaint_id": self.complaint.id, "name": f"Action {role}"},
             "sale.order": {"partner_id": self.customer.id, "company_id": company},
+            "crr.change.request": {"order_id": self.cr_orders[1].id, "reason": f"Change {role}"},
+            "crr.change.request.line": {"change_request_id": self.change.id, "new_product_id": self.good.id,
+                                        "new_product_uom_qty": 1},
+            "crr.satisfaction.campaign": {"year": 2030, "half": "h2", "survey_id": self.campaign.survey_id.id,
+                                          "company_id": company},
+            "crr.satisfaction.score": {"user_input_id": self.answer.id, "question_id": self.criterion.id,
+                                       "score": 55, "weight": 1},
         }[model]
 
     WRITE_VALS = {
@@ -104,29 +144,34 @@ class TestReliabilityRoles(CrrReviewCommon):
         "crr.complaint": {"color": 3},
         "crr.complaint.action": {"name": "Polish again"},
         "sale.order": {"note": "Roles"},
+        "crr.change.request": {"reason": "Roles"},
+        "crr.change.request.line": {"new_product_uom_qty": 7},
+        "crr.satisfaction.campaign": {"name": "Roles"},
+        "crr.satisfaction.score": {"score": 55},
     }
 
     def _check_cell(self, model, role, operation, allowed):
         user = self.users[role]
         record = self.records[model].with_user(user)
+        cell = f"{model} / {role} / {operation}"
         if operation == "create":
             with self.env.cr.savepoint(flush=False) as savepoint:
                 if allowed:
                     created = self.env[model].with_user(user).create(self._create_vals(model, role))
                     self.assertTrue(created.exists())
                 else:
-                    with self.assertRaises(AccessError):
+                    with self.assertRaises(AccessError, msg=cell):
                         self.env[model].with_user(user).create(self._create_vals(model, role))
                         self.env.flush_all()
                 savepoint.rollback()
             return
-        self.assertEqual(record.has_access(operation), allowed)
+        self.assertEqual(record.has_access(operation), allowed, cell)
         if allowed:
             if operation == "read":
                 record.read(["display_name"])
             return
         with self.env.cr.savepoint(flush=False) as savepoint:
-            with self.assertRaises(AccessError):
+            with self.assertRaises(AccessError, msg=cell):
                 if operation == "read":
                     record.read(["display_name"])
                 elif operation == "write":
@@ -173,3 +218,11 @@ class TestReliabilityRoles(CrrReviewCommon):
                 with self.assertRaisesRegex(UserError, "actions of closed complaints cannot be deleted"):
                     self.action.with_env(env).unlink()
                 self.assertTrue(self.sales_line.exists() and self.complaint.exists() and self.action.exists())
+
+    def test_salesperson_analyses_scores_by_criterion(self):
+        """The Scores Analysis pivot groups by criterion (a survey question) for salespeople too."""
+        groups = self.env["crr.satisfaction.score"].with_user(self.salesperson).formatted_read_group(
+            [("campaign_id", "=", self.campaign.id)], ["question_id"], ["score:avg"]
+        )
+        self.assertEqual([group["question_id"][0] for group in groups], self.criterion.ids)
+        self.assertEqual(groups[0]["question_id"][1], self.criterion.title)

@@ -135,3 +135,50 @@ class TestReliabilityXmlrpc(CrrReviewCommon, HttpCase):
         self.assertFalse(order.note and "changed" in order.note)
         self.assertEqual(order.review_state, "approved")
         self.assertEqual(order.review_line_ids, lines_before)
+
+    def _confirmed_order(self):
+        self.company.crr_review_mode = "off"
+        order = self._order()
+        order.with_user(self.salesperson).action_confirm()
+        self.company.crr_review_mode = "all"
+        return order
+
+    def test_change_request_bad_quantities(self):
+        order = self._confirmed_order()
+        line = order.order_line
+        for bad, message in ((-5, "must be a positive number"), (0, "must be a positive number"),
+                             ("twelve", "must be a number"), ([], "must be a number")):
+            self._refused(
+                message, self.salesperson, "crr.change.request", "create",
+                {"order_id": order.id, "reason": "Bad input",
+                 "line_ids": [(0, 0, {"order_line_id": line.id, "new_product_uom_qty": bad})]},
+            )
+        # nothing half-written: no request, the order line unchanged
+        self.assertFalse(self.env["crr.change.request"].search([("order_id", "=", order.id)]))
+        self.assertEqual(line.product_uom_qty, 2)
+        # on an existing draft request too
+        request_id = self._rpc(self.salesperson, "crr.change.request", "create", {
+            "order_id": order.id, "reason": "More",
+            "line_ids": [(0, 0, {"order_line_id": line.id, "new_product_uom_qty": 4})],
+        })
+        request = self.env["crr.change.request"].browse(request_id)
+        self._refused("must be a number", self.salesperson, "crr.change.request.line", "write",
+                      request.line_ids.ids, {"new_product_uom_qty": "4 pcs"})
+        self._refused("cannot be negative", self.salesperson, "crr.change.request.line", "write",
+                      request.line_ids.ids, {"new_price_unit": -1})
+        self.assertEqual(request.line_ids.new_product_uom_qty, 4)
+
+    def test_survey_answer_out_of_range(self):
+        survey = self.env.ref("customer_requirement_review.crr_satisfaction_survey")
+        criterion = survey.question_ids.filtered("crr_is_criterion")[:1]
+        answer = criterion.suggested_answer_ids[:1]
+        score = answer.answer_score
+        self._refused("between 0 and 100", self.admin_user, "survey.question.answer", "write",
+                      answer.ids, {"answer_score": 150})
+        self.assertEqual(answer.answer_score, score)
+        user_input = survey._create_answer(partner=self.customer, check_attempts=False)
+        user_input._save_lines(criterion, answer.id)
+        user_input._mark_done()
+        self._refused("between 0 and 100", self.admin_user, "survey.user_input", "write",
+                      user_input.ids, {"crr_score": 101})
+        self.assertEqual(user_input.crr_score, score)
