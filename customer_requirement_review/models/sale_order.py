@@ -437,8 +437,9 @@ class SaleOrder(models.Model):
             if line_vals else Line
         )
         lines._crr_schedule_activities()
+        # an internal log line (no notification to compute: the reviewers have their activities)
         for order, body in messages.items():
-            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+            order._message_log(body=body)
         # a round where everything was carried over is approved at once
         for order in self.filtered(lambda o: o.review_state == "in_review" and o in carried_orders):
             round_lines = order._crr_order_review_lines()
