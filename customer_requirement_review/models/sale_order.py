@@ -494,7 +494,8 @@ class SaleOrder(models.Model):
         elif new_state == "rejected":
             rejected = round_lines.filtered(lambda line: line.state == "rejected")
             reasons = "; ".join(
-                f"{line.department_id.name}: {line.opinion or ''}" for line in rejected
+                # the message adds its own full stop after the reasons
+                f"{line.department_id.name}: {(line.opinion or '').strip().rstrip('.。')}" for line in rejected
             )
             self.sudo().message_post(
                 body=self.env._(
