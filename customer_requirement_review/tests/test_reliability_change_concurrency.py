@@ -17,6 +17,8 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
+from .committed_fixtures import remove_or_archive
+
 
 @tagged("post_install", "-at_install")
 class TestChangeRequestConcurrentApply(BaseCase):
@@ -88,17 +90,7 @@ class TestChangeRequestConcurrentApply(BaseCase):
                 env.ref("base.main_company").write(created["settings"])
             env.flush_all()
             cr.commit()  # pylint: disable=invalid-commit
-            for model, ids in (("res.users", created.get("users", [])),
-                               ("product.product", [created.get("product")] if created.get("product") else []),
-                               ("res.partner", [created.get("partner")] if created.get("partner") else [])):
-                records = env[model].browse(ids).exists()
-                try:
-                    with mute_logger("odoo.sql_db"), cr.savepoint():
-                        records.unlink()
-                        env.flush_all()
-                except Exception:
-                    env.invalidate_all()
-                    records.exists().write({"active": False})
+            remove_or_archive(env, created)
             cr.commit()  # pylint: disable=invalid-commit
 
     def test_two_concurrent_applies(self):

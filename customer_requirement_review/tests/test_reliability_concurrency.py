@@ -17,6 +17,8 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
+from .committed_fixtures import remove_or_archive
+
 
 @tagged("post_install", "-at_install")
 class TestReliabilityConcurrency(BaseCase):
@@ -106,19 +108,7 @@ class TestReliabilityConcurrency(BaseCase):
             env.flush_all()
             cr.commit()  # pylint: disable=invalid-commit
             # users, product and customer: deleted when nothing refers to them any more, else archived
-            for model, ids in (
-                ("res.users", created.get("users", [])),
-                ("product.product", [created["product"]] if created.get("product") else []),
-                ("res.partner", [created["partner"]] if created.get("partner") else []),
-            ):
-                records = env[model].browse(ids).exists()
-                try:
-                    with mute_logger("odoo.sql_db"), cr.savepoint():
-                        records.unlink()
-                        env.flush_all()
-                except Exception:  # fall back to archiving
-                    env.invalidate_all()
-                    records.exists().write({"active": False})
+            remove_or_archive(env, created)
             cr.commit()  # pylint: disable=invalid-commit
 
     def _approve_concurrently(self, codes):
