@@ -92,13 +92,25 @@ db_exists() {
 }
 
 pg_running() {
-    [ -f "$CRR_PGDIR/data/postmaster.pid" ] && as_pg_user "$(pg_bindir)/pg_ctl" -D "$CRR_PGDIR/data" status >/dev/null 2>&1
+    [ -f "$CRR_PGDIR/data/postmaster.pid" ] && "$(pg_bindir)/pg_isready" -q -h "$CRR_PGDIR/run" -p "$CRR_PGPORT"
+}
+
+# A cluster killed with its machine session leaves postmaster.pid behind; if that PID now belongs to
+# another process, PostgreSQL would refuse to start, so a lock file of no live postgres is removed.
+pg_clear_stale_lock() {
+    local lock=$CRR_PGDIR/data/postmaster.pid pid
+    [ -f "$lock" ] || return 0
+    pid=$(head -n 1 "$lock")
+    if ! ps -p "$pid" -o comm= 2>/dev/null | grep -q postgres; then
+        rm -f "$lock"
+    fi
 }
 
 # Start the project's cluster when needed; prints "started" when this call started it.
 pg_start() {
     using_external_pg && return 0
     pg_running && return 0
+    pg_clear_stale_lock
     log "starting the project's PostgreSQL (port $CRR_PGPORT, socket in $CRR_PGDIR/run)"
     as_pg_user "$(pg_bindir)/pg_ctl" -D "$CRR_PGDIR/data" -l "$CRR_PGDIR/postgresql.log" -w -t 60 \
         -o "-k $CRR_PGDIR/run -p $CRR_PGPORT -c listen_addresses=''" start >/dev/null
