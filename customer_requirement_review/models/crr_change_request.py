@@ -188,10 +188,9 @@ class CrrChangeRequest(models.Model):
             self._crr_check_line_commands(vals)
         orders = self.env["sale.order"].browse([vals.get("order_id") for vals in vals_list if vals.get("order_id")])
         orders._crr_check_change_allowed()
-        for order in orders:
-            other = self.sudo().search([("order_id", "=", order.id), ("state", "in", CR_OPEN_STATES)], limit=1)
-            if other:
-                raise UserError(self._crr_open_request_message(other))
+        other = self.sudo().search([("order_id", "in", orders.ids), ("state", "in", CR_OPEN_STATES)], limit=1)
+        if other:
+            raise UserError(self._crr_open_request_message(other))
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["sale.order"].browse(vals.get("order_id")).company_id or self.env.company

@@ -145,15 +145,9 @@ class CrrReviewLine(models.Model):
     def _search_substitute_user_ids(self, operator, value):
         if operator != "in":
             return NotImplemented
-        today = fields.Date.context_today(self)
-        substitutions = self.env["crr.review.substitute"].sudo().search(
-            [("substitute_id", "in", list(value)), ("date_from", "<=", today), ("date_to", ">=", today)]
-        )
+        substitutes = self.env["res.users"].browse(list(value))
         department_ids = set()
-        for substitution in substitutions:
-            departments = substitution.department_ids or self.env["crr.department"].sudo().search(
-                [("user_ids", "in", substitution.user_id.ids)]
-            )
+        for _substitution, departments in self.env["crr.review.substitute"]._crr_active_substitutions(substitutes):
             department_ids.update(departments.ids)
         return [("department_id", "in", list(department_ids))]
 

@@ -67,17 +67,28 @@ class CrrReviewSubstitute(models.Model):
                 raise ValidationError(self.env._("A reviewer cannot be their own substitute."))
 
     @api.model
-    def _crr_departments_substituted(self, user, date=None):
-        """``{department: absent reviewer}`` the given user may decide for on ``date`` as a substitute."""
+    def _crr_active_substitutions(self, substitutes, date=None):
+        """``[(substitution, departments)]`` in force on ``date`` for the given substitute users: the
+        departments of the absent reviewer, limited to the substitution's departments when it names some.
+        The departments are read once for all substitutions."""
         date = date or fields.Date.context_today(self)
         substitutions = self.sudo().search(
-            [("substitute_id", "=", user.id), ("date_from", "<=", date), ("date_to", ">=", date)]
+            [("substitute_id", "in", substitutes.ids), ("date_from", "<=", date), ("date_to", ">=", date)]
         )
-        result = {}
+        reviewed = self.env["crr.department"].sudo().search([("user_ids", "in", substitutions.user_id.ids)])
+        result = []
         for substitution in substitutions:
-            departments = self.env["crr.department"].sudo().search([("user_ids", "in", substitution.user_id.ids)])
+            departments = reviewed.filtered(lambda d, absent=substitution.user_id: absent in d.user_ids)
             if substitution.department_ids:
                 departments &= substitution.department_ids
+            result.append((substitution, departments))
+        return result
+
+    @api.model
+    def _crr_departments_substituted(self, user, date=None):
+        """``{department: absent reviewer}`` the given user may decide for on ``date`` as a substitute."""
+        result = {}
+        for substitution, departments in self._crr_active_substitutions(user, date):
             for department in departments:
                 result.setdefault(department, substitution.user_id)
         return result
