@@ -31,7 +31,8 @@ def environment(args):
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     registry = Registry(args.database)
     with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})
+        # the context the web client sends with every call (its language, as a user's request has)
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False, "lang": "en_US", "tz": "UTC"})
         try:
             yield env
         finally:

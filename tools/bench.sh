@@ -3,16 +3,23 @@
 # installed (created once, updated when the module changed). Each script prints its figures.
 # Usage: make bench                 (all scripts)
 #        BENCH=bench/bench_review_overhead.py BENCH_ARGS="--orders 200" make bench
+#        CRR_BENCH_WITH=stock make bench   (a database where Inventory is installed too: crr_bench_stock)
 source "$(dirname "$0")/lib.sh"
 "$REPO_ROOT/tools/setup.sh"
-DB=${CRR_BENCH_DB:-crr_bench}
+WITH=${CRR_BENCH_WITH:-}
+case "$WITH" in
+    "" | stock) ;;
+    *) die "CRR_BENCH_WITH must be empty or stock (got '$WITH')" ;;
+esac
+DB=${CRR_BENCH_DB:-crr_bench${WITH:+_$WITH}}
+MODULES=$ADDON${WITH:+,$WITH}
 started=$(pg_start)
 trap '[ "$started" = started ] && pg_stop || true' EXIT
 conf=$(write_odoo_conf "$DB")
 hash_file=$CRR_STATE/$DB.addon-hash
 if ! db_exists "$DB"; then
     log "creating the benchmark database $DB"
-    odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+    odoo_cmd -c "$conf" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
     addon_hash >"$hash_file"
 elif [ "$(cat "$hash_file" 2>/dev/null)" != "$(addon_hash)" ]; then
     odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR

@@ -38,8 +38,9 @@ class CrrReviewLine(models.Model):
     department_id = fields.Many2one(
         "crr.department", required=True, index=True, check_company=True, readonly=True
     )
-    sequence = fields.Integer(related="department_id.sequence", store=True)
-    is_final_approval = fields.Boolean(related="department_id.is_final_approval", store=True)
+    # precomputed: written by the INSERT of the lines, not by an UPDATE after it
+    sequence = fields.Integer(related="department_id.sequence", store=True, precompute=True)
+    is_final_approval = fields.Boolean(related="department_id.is_final_approval", store=True, precompute=True)
     round = fields.Integer(required=True, default=1, readonly=True, index=True)
     state = fields.Selection(
         [("waiting", "Waiting"), ("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
@@ -51,7 +52,7 @@ class CrrReviewLine(models.Model):
         help="Waiting: final approval step, opens when every other line of the round is approved.",
     )
     is_current_round = fields.Boolean(
-        string="Current Round", compute="_compute_is_current_round", store=True, index=True
+        string="Current Round", compute="_compute_is_current_round", store=True, index=True, precompute=True
     )
     requested_by_id = fields.Many2one("res.users", readonly=True)
     request_date = fields.Datetime(string="Requested On", readonly=True)
@@ -68,6 +69,7 @@ class CrrReviewLine(models.Model):
         string="Days to Decide",
         compute="_compute_decision_days",
         store=True,
+        precompute=True,
         aggregator="avg",
         digits=(16, 2),
         help="Days between the review request and the decision.",
@@ -255,6 +257,7 @@ class CrrReviewLine(models.Model):
                     {
                         "activity_type_id": activity_type.id,
                         "res_model_id": model_id,
+                        "res_model": self._name,
                         "res_id": line.id,
                         "user_id": user.id,
                         "date_deadline": line.deadline or fields.Date.context_today(self),
@@ -268,7 +271,20 @@ class CrrReviewLine(models.Model):
                     }
                 )
         if vals_list:
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True, crr_activity_nosubscribe=True
+            ).create(vals_list)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """Reviewers are not made followers of the lines their activities are on.
+
+        Their activity is their to-do and the "To Review" list shows their lines; following a line would
+        only bring its discussion messages, and subscribing every reviewer of every line costs about five
+        queries per reviewer at each review request. Explicit subscriptions (the Follow button) still work.
+        """
+        if self.env.context.get("crr_activity_nosubscribe"):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     # -- decisions -------------------------------------------------------------------------------
     def _crr_check_decision(self, decision, opinion=None, conditions=None):

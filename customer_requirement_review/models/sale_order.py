@@ -209,29 +209,18 @@ class SaleOrder(models.Model):
         """Compute the stored helper fields of the rules, in batch for ``self``.
 
         Queries do not depend on the number of order lines: lines, products and payment terms are read
-        in batch and the sales history of the customers in one grouped query.
+        in batch, and the sales history in at most two grouped queries whose cost does not grow with the
+        customers' history (see ``_crr_sales_history``).
         """
         orders = self.sudo()
         lines = orders.order_line.filtered(lambda line: not line.display_type and line.product_id)
-        partners = orders.partner_id.commercial_partner_id
-        history = self.env["sale.order.line"].sudo()._read_group(
-            [
-                ("order_id.partner_id.commercial_partner_id", "in", partners.ids),
-                ("order_id.state", "=", "sale"),
-                ("order_id", "not in", orders.ids),
-                ("display_type", "=", False),
-            ],
-            ["order_partner_id", "product_id"],
-        )
-        sold = {}
-        for partner, product in history:
-            sold.setdefault(partner.commercial_partner_id, set()).add(product.id)
+        sold, returning = orders._crr_sales_history(lines.product_id)
         has_stock = "qty_available" in self.env["product.product"]._fields
         for order in orders:
             company = order.company_id
             order_lines = lines.filtered(lambda line, order=order: line.order_id == order)
             partner = order.partner_id.commercial_partner_id
-            partner_sold = sold.get(partner, set())
+            partner_sold = sold.get(partner, ())
             cost = 0.0
             needed = {}
             for line in order_lines:
@@ -265,7 +254,7 @@ class SaleOrder(models.Model):
                 days = max(days, term_line.nb_days + extra)
             vals = {
                 "crr_has_new_product": any(product.id not in partner_sold for product in needed),
-                "crr_is_first_order": partner not in sold,
+                "crr_is_first_order": partner not in returning,
                 "crr_margin_percent": margin,
                 "crr_all_in_stock": in_stock,
                 "crr_payment_term_days": days,
@@ -276,6 +265,42 @@ class SaleOrder(models.Model):
             changed = {key: value for key, value in vals.items() if order[key] != value}
             if changed:
                 order.with_context(crr_no_rereview=True).write(changed)
+
+    def _crr_sales_history(self, products):
+        """What the customers of ``self`` bought before, on confirmed orders other than ``self``.
+
+        Returns ``(sold, returning)``: ``{commercial partner: {product ids}}`` restricted to ``products``
+        (the partial index on confirmed lines finds these pairs without reading a customer's whole
+        history), and the set of commercial partners with at least one confirmed order. Only customers who
+        never bought one of these products need the second query, which stops at their first confirmed
+        order.
+        """
+        partners = self.partner_id.commercial_partner_id
+        SaleLine = self.env["sale.order.line"].sudo()
+        history = SaleLine._read_group(
+            [
+                ("order_partner_id.commercial_partner_id", "in", partners.ids),
+                ("product_id", "in", products.ids),
+                ("state", "=", "sale"),
+                ("order_id", "not in", self.ids),
+            ],
+            ["order_partner_id", "product_id"],
+        )
+        sold = {}
+        for partner, product in history:
+            sold.setdefault(partner.commercial_partner_id, set()).add(product.id)
+        returning = set(sold)
+        newcomers = partners.filtered(lambda partner: partner not in returning)
+        if newcomers:
+            # contacts of these customers with a confirmed order: an EXISTS per contact, stopping at the first
+            buyers = self.env["res.partner"].sudo().with_context(active_test=False).search(
+                [
+                    ("commercial_partner_id", "in", newcomers.ids),
+                    ("sale_order_ids", "any", [("state", "=", "sale"), ("id", "not in", self.ids)]),
+                ]
+            )
+            returning.update(buyers.commercial_partner_id)
+        return sold, returning
 
     # -- requirement templates ---------------------------------------------------------------------
     def action_crr_load_requirements(self):
@@ -431,21 +456,38 @@ class SaleOrder(models.Model):
                 body += " " + self.env._("The final approval opens when the other departments have approved.")
             messages[order] = body
         # the request is logged once on the order (its note names the departments asked): no creation
-        # message nor requester subscription per line (the requester follows the order)
+        # message, creation tracking nor requester subscription per line (the requester follows the order)
         lines = (
-            Line.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(line_vals)
+            Line.browse(
+                Line.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True)
+                .create(line_vals).ids
+            )
             if line_vals else Line
         )
         lines._crr_schedule_activities()
-        # an internal log line (no notification to compute: the reviewers have their activities)
         for order, body in messages.items():
-            order._message_log(body=body)
+            order._crr_log_with_status_tracking(body)
         # a round where everything was carried over is approved at once
         for order in self.filtered(lambda o: o.review_state == "in_review" and o in carried_orders):
             round_lines = order._crr_order_review_lines()
             if round_lines and all(line.state == "approved" for line in round_lines):
                 order._crr_review_lines_decided(round_lines)
         return True
+
+    def _crr_log_with_status_tracking(self, body):
+        """Log ``body`` on the message tracking the review status change, or on its own.
+
+        One chatter entry then shows the note with its author and the status change it made; the tracking
+        message is written when the transaction ends. Without a tracked change of the status (tracking
+        disabled, status unchanged, or order created in this same transaction, whose changes Odoo does not
+        track), the note is logged on its own at once.
+        """
+        self.ensure_one()
+        initial = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {}).get(self.id)
+        if initial and "review_state" in initial and initial["review_state"] != self.review_state:
+            self._track_set_log_message(body)
+        else:
+            self._message_log(body=body)
 
     def _crr_split_rereview(self, departments, previous):
         """Departments to ask in the new round and previous lines whose approval is carried over.

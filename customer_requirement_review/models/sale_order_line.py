@@ -14,6 +14,10 @@ CRR_LINE_REVIEWED_FIELDS = {
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
+    # sales history of the review rules ("new product for the customer"): which of these products did this
+    # customer buy on a confirmed order, without reading the customer's whole history
+    _crr_partner_product_sold_idx = models.Index("(order_partner_id, product_id) WHERE state = 'sale'")
+
     @api.constrains("product_uom_qty")
     def _check_crr_reviewed_quantity(self):
         """A quotation sent to review holds what the customer orders: no negative quantity."""

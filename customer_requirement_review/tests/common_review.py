@@ -78,6 +78,12 @@ class CrrReviewCommon(TransactionCase):
             }
         )
 
+    def _flush_tracking(self):
+        """Run what the end of a request runs: pending writes and the tracking messages."""
+        self.env.cr.flush()
+        # the messages' inverse (model, res_id) is not kept in the cache of the records
+        self.env.invalidate_all()
+
     def _approve_all(self, order, codes=None):
         for line in order._crr_order_review_lines().sorted(lambda line: line.is_final_approval):
             if line.state == "waiting":

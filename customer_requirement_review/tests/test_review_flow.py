@@ -126,6 +126,44 @@ class TestReviewFlow(CrrReviewCommon):
         order.with_user(self.salesperson).action_confirm()
         self.assertEqual(order.state, "sale")
 
+    def test_request_note_rides_on_status_tracking(self):
+        order = self._order(products=[self.good])
+        # the quotation was saved in an earlier request (Odoo does not track a record created in the same one)
+        self._flush_tracking()
+        order.with_user(self.salesperson).action_request_review()
+        self._flush_tracking()
+        notes = order.message_ids.filtered(lambda m: "Review round 1 requested" in (m.body or ""))
+        # one chatter entry: the note, its author and the status change it made
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Departments asked", notes.body)
+        self.assertEqual(notes.author_id, self.salesperson.partner_id)
+        status = notes.sudo().tracking_value_ids.filtered(lambda t: t.field_id.name == "review_state")
+        self.assertEqual((status.old_value_char, status.new_value_char), ("To Review", "In Review"))
+        # reviewers get an activity on their line, and are not subscribed to it
+        line = order.sudo()._crr_order_review_lines().filtered(lambda line: line.department_id.code == "production")
+        self.assertEqual(line.activity_ids.user_id, self.reviewers["production"])
+        self.assertNotIn(self.reviewers["production"].partner_id, line.message_partner_ids)
+
+    def test_request_note_logged_without_tracking(self):
+        # without status tracking (imports, scripts) the note is logged on its own
+        order = self._order(products=[self.good])
+        self._flush_tracking()
+        order.with_context(tracking_disable=True).action_request_review()
+        self._flush_tracking()
+        notes = order.message_ids.filtered(lambda m: "Review round 1 requested" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertFalse(notes.sudo().tracking_value_ids)
+        # a repeated "no review required" changes no status: the note is logged on its own too
+        self.company.crr_review_mode = "special"
+        # created and requested in one transaction, then requested again with no status change
+        regular = self._order(products=[self.good])
+        regular.action_request_review()
+        self._flush_tracking()
+        regular.action_request_review()
+        self._flush_tracking()
+        self.assertEqual(regular.review_state, "not_required")
+        self.assertEqual(len(regular.message_ids.filtered(lambda m: "No review required" in (m.body or ""))), 2)
+
     def test_final_line_waits_and_form_request(self):
         order = self._order(products=[self.new_good])
         with Form(order.with_user(self.salesperson)) as form:

@@ -28,6 +28,7 @@ class TestReviewRereview(CrrReviewCommon):
         carried = lines.filtered("carried_over")
         self.assertEqual(len(carried), 6)
         self.assertTrue(all(line.state == "approved" for line in carried))
+        self._flush_tracking()
         self.assertIn("carried over", order.message_ids[0].body)
         self._approve_all(order)
         self.assertEqual(order.review_state, "approved")
