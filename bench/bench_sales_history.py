@@ -21,7 +21,7 @@ and prints EXPLAIN (ANALYZE) of the history query with the indexes it uses.
 
 import re
 
-from benchlib import Timer, environment, parse_args, report
+from benchlib import Timer, copy_rows, environment, parse_args, report
 
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -33,25 +33,6 @@ ROUNDS = 20
 def _extra(parser):
     parser.add_argument("--lines", type=int, default=200_000, help="confirmed order lines (default 200000)")
     parser.add_argument("--products", type=int, default=2_000, help="products bought (default 2000)")
-
-
-def _copy_rows(cr, table, overrides, template_id, count, params=None):
-    """Copy the row ``template_id`` of ``table`` ``count`` times (INSERT ... SELECT), with SQL overrides
-    (expressions of the series number ``g`` and of ``params``)."""
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'",
-        [table],
-    )
-    columns = [row[0] for row in cr.fetchall()]
-    select = ", ".join(overrides.get(column, f'"{column}"') for column in columns)
-    # table and column names come from the catalog; the overrides are this script's constants
-    cr.execute(
-        f"""INSERT INTO "{table}" ({", ".join(f'"{c}"' for c in columns)})
-            SELECT {select} FROM "{table}", generate_series(1, %(count)s) g WHERE "{table}".id = %(template)s
-            RETURNING id""",
-        {"count": count, "template": template_id, **(params or {})},
-    )
-    return [row[0] for row in cr.fetchall()]
 
 
 def generate(env, n_lines, n_products):
@@ -69,10 +50,10 @@ def generate(env, n_lines, n_products):
     template.action_confirm()
     env.flush_all()
     cr = env.cr
-    order_ids = _copy_rows(
+    order_ids = copy_rows(
         cr, "sale_order", {"name": "'HIST/' || lpad(g::text, 7, '0')"}, template.id, n_lines // LINES_PER_ORDER
     )
-    line_ids = _copy_rows(
+    line_ids = copy_rows(
         cr,
         "sale_order_line",
         {

@@ -19,7 +19,7 @@ index is used or a table is scanned sequentially.
 
 import re
 
-from benchlib import Timer, environment, parse_args, report
+from benchlib import Timer, copy_rows, environment, parse_args, report
 
 from odoo.fields import Command
 from odoo.tools import SQL
@@ -38,11 +38,6 @@ def _insert_orders(env, count, salesperson, partner):
     """``count`` quotations/orders copied from a template order in one INSERT ... SELECT."""
     template = env["sale.order"].create({"partner_id": partner.id, "user_id": salesperson.id})
     env.flush_all()
-    cr = env.cr
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'sale_order' AND column_name != 'id'"
-    )
-    columns = [row[0] for row in cr.fetchall()]
     # 90% approved and confirmed, 4% in review, 3% to review, 2% rejected, 1% not required
     overrides = {
         "name": "'BENCH/' || lpad(g::text, 6, '0')",
@@ -52,14 +47,7 @@ def _insert_orders(env, count, salesperson, partner):
         "review_round": "1",
         "date_order": "now() - (g %% 700) * interval '1 day'",
     }
-    select = ", ".join(overrides.get(column, f'"{column}"') for column in columns)
-    cr.execute(
-        f"""INSERT INTO sale_order ({", ".join(f'"{c}"' for c in columns)})
-            SELECT {select} FROM sale_order, generate_series(1, %s) g WHERE sale_order.id = %s
-            RETURNING id""",  # column names come from the catalog
-        [count, template.id],
-    )
-    return [row[0] for row in cr.fetchall()]
+    return copy_rows(env.cr, "sale_order", overrides, template.id, count)
 
 
 def _insert_review_lines(env, order_ids, count, departments, reviewers, requester):

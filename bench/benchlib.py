@@ -69,6 +69,28 @@ def max_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def copy_rows(cr, table, overrides, template_id, count, params=None):
+    """Copy the row ``template_id`` of ``table`` ``count`` times in one INSERT ... SELECT generate_series.
+
+    ``overrides`` maps column names to SQL expressions of the series number ``g`` and of the named
+    ``params`` (``%(name)s``; a literal percent sign is written ``%%``). Returns the new ids.
+    """
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'",
+        [table],
+    )
+    columns = [row[0] for row in cr.fetchall()]
+    select = ", ".join(overrides.get(column, f'"{column}"') for column in columns)
+    # table and column names come from the catalog; the overrides are the calling script's constants
+    cr.execute(
+        f"""INSERT INTO "{table}" ({", ".join(f'"{c}"' for c in columns)})
+            SELECT {select} FROM "{table}", generate_series(1, %(count)s) g WHERE "{table}".id = %(template)s
+            RETURNING id""",
+        {"count": count, "template": template_id, **(params or {})},
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
 def report(title, rows):
     """Print a small table of figures: rows are (label, value) pairs."""
     width = max(len(label) for label, _value in rows)
