@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import crr_config_cache_mixin
 from . import crr_department
 from . import survey_user_input
 from . import survey_survey

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class CrrDepartment(models.Model):
     _name = "crr.department"
     _description = "Review Department"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crr.config.cache.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -93,6 +93,33 @@ class CrrDepartment(models.Model):
         """Departments (of the current companies) the given user reviews for."""
         user = user or self.env.user
         return self.search([("user_ids", "in", user.ids)])
+
+    def _crr_active_reviewers(self):
+        """``{department id: [(user id, time zone), ...]}``: the active internal reviewers of ``self``.
+
+        One query, without reading the users' records: a review request needs only these two values to
+        schedule their activities.
+        """
+        if not self:
+            return {}
+        self.flush_model(["user_ids"])
+        self.env["res.users"].flush_model(["active", "share", "partner_id"])
+        self.env["res.partner"].flush_model(["tz"])
+        self.env.cr.execute(
+            """
+            SELECT rel.department_id, users.id, partner.tz
+              FROM crr_department_res_users_rel rel
+              JOIN res_users users ON users.id = rel.user_id
+              JOIN res_partner partner ON partner.id = users.partner_id
+             WHERE rel.department_id IN %s AND users.active AND NOT users.share
+             ORDER BY rel.department_id, users.id
+            """,
+            [tuple(self.ids)],
+        )
+        result = {department_id: [] for department_id in self.ids}
+        for department_id, user_id, tz in self.env.cr.fetchall():
+            result[department_id].append((user_id, tz))
+        return result
 
     # -- XLSX register -------------------------------------------------------------------------
     def _crr_xlsx_filename(self):

@@ -1,10 +1,10 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class CrrRequirementTemplate(models.Model):
     _name = "crr.requirement.template"
     _description = "Customer Requirement Template"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crr.config.cache.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -32,12 +32,19 @@ class CrrRequirementTemplate(models.Model):
     note = fields.Text(translate=True)
 
     @api.model
+    @tools.ormcache("company_id")
+    def _crr_company_template_ids(self, company_id):
+        """Ids of the company's active templates, in order (read at each review request, cached per
+        company; any change to a template clears the cache: ``crr.config.cache.mixin``)."""
+        return tuple(self.sudo().with_context(active_test=True).search([("company_id", "=", company_id)]).ids)
+
+    @api.model
     def _crr_matching(self, order):
         """Active templates of the order's company matching its customer or product categories.
 
         A template with neither a customer nor a category applies to every quotation.
         """
-        templates = self.sudo().search([("company_id", "=", order.company_id.id)])
+        templates = self.sudo().browse(self._crr_company_template_ids(order.company_id.id))
         if not templates:
             return self.browse()
         partner = order.partner_id.commercial_partner_id

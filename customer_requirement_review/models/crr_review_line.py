@@ -246,28 +246,36 @@ class CrrReviewLine(models.Model):
 
     def _crr_schedule_activities(self):
         """One activity per reviewer of the department on each pending line (batch create)."""
-        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False)
-        if not activity_type:
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False
+        )
+        pending = self.filtered(lambda line: line.state == "pending")
+        if not activity_type_id or not pending:
             return
         model_id = self.env["ir.model"]._get_id(self._name)
+        reviewers = pending.department_id._crr_active_reviewers()
         vals_list = []
-        for line in self.filtered(lambda line: line.state == "pending"):
-            for user in line.department_id.user_ids:
+        for line in pending:
+            if line.change_request_id:
+                summary = self.env._(
+                    "Review change request %(request)s of %(order)s",
+                    request=line.change_request_id.name,
+                    order=line.order_id.name,
+                )
+            else:
+                summary = self.env._("Review %(order)s", order=line.order_id.name)
+            for user_id, tz in reviewers[line.department_id.id]:
                 vals_list.append(
                     {
-                        "activity_type_id": activity_type.id,
+                        "activity_type_id": activity_type_id,
                         "res_model_id": model_id,
-                        "res_model": self._name,
                         "res_id": line.id,
-                        "user_id": user.id,
+                        # given here, mail.activity does not compute them in a second UPDATE
+                        "res_name": line.display_name,
+                        "user_id": user_id,
+                        "user_tz": tz,
                         "date_deadline": line.deadline or fields.Date.context_today(self),
-                        "summary": self.env._(
-                            "Review change request %(request)s of %(order)s",
-                            request=line.change_request_id.name,
-                            order=line.order_id.name,
-                        )
-                        if line.change_request_id
-                        else self.env._("Review %(order)s", order=line.order_id.name),
+                        "summary": summary,
                     }
                 )
         if vals_list:

@@ -1,6 +1,6 @@
 import ast
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
@@ -8,7 +8,7 @@ from odoo.fields import Domain
 class CrrReviewRule(models.Model):
     _name = "crr.review.rule"
     _description = "Requirement Review Rule"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crr.config.cache.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -90,36 +90,67 @@ class CrrReviewRule(models.Model):
 
     # -- evaluation ------------------------------------------------------------------------------
     @api.model
-    def _crr_evaluate(self, orders):
+    @tools.ormcache("company_id")
+    def _crr_company_rules(self, company_id):
+        """The company's active rules as ``(domain, contract type, active department ids)`` tuples, in order.
+
+        Every review request evaluates them and they change rarely: cached per company, the cache is
+        cleared by any change to a rule or a department (``crr.config.cache.mixin``).
+        """
+        rules = self.sudo().with_context(active_test=True).search([("company_id", "=", company_id)])
+        return tuple(
+            (
+                tuple(rule._crr_parse_domain()),
+                rule.contract_type or False,
+                tuple(rule.department_ids.filtered("active").ids),
+            )
+            for rule in rules
+        )
+
+    @api.model
+    def _crr_evaluate(self, orders, contract_types=None):
         """Evaluate the active rules of the orders' companies on ``orders`` (batch).
 
         Returns ``{order: (departments, contract_type)}``; departments is the union of the departments
-        of the matching rules (a ``crr.department`` recordset), contract_type ``special`` if any matching
-        rule implies special, else ``regular``. Rules are read once and each rule domain is evaluated
-        in memory (``filtered_domain``) on the prefetched orders: no query per rule or per order line.
+        of the matching rules (a ``crr.department`` recordset sorted by sequence), contract_type
+        ``special`` if any matching rule implies special, else ``regular``. ``contract_types``, if given,
+        restricts the evaluation to the rules of these types (``False`` for the rules implying none).
+        The rules come from the per-company cache and each rule domain is evaluated in memory
+        (``filtered_domain``) on the prefetched orders: no query per rule or per order line.
         """
         orders = orders.sudo()
-        rules = self.sudo().search([("company_id", "in", orders.company_id.ids)])
-        rules.department_ids  # noqa: B018 - prefetch the departments of every rule at once
-        result = {order: [self.env["crr.department"].sudo(), set()] for order in orders}
-        for rule in rules:
-            candidates = orders.filtered(lambda order, rule=rule: order.company_id == rule.company_id)
-            domain = rule._crr_parse_domain()
-            matched = candidates.filtered_domain(domain) if domain else candidates
-            for order in matched:
-                result[order][0] |= rule.department_ids.filtered("active")
-                if rule.contract_type:
-                    result[order][1].add(rule.contract_type)
+        found = {order: (set(), set()) for order in orders}
+        for company in orders.company_id:
+            company_orders = orders.filtered(lambda order, company=company: order.company_id == company)
+            for domain, contract_type, department_ids in self._crr_company_rules(company.id):
+                if contract_types is not None and contract_type not in contract_types:
+                    continue
+                matched = company_orders.filtered_domain(list(domain)) if domain else company_orders
+                for order in matched:
+                    found[order][0].update(department_ids)
+                    if contract_type:
+                        found[order][1].add(contract_type)
+        departments = self.env["crr.department"].sudo().browse(
+            {department_id for department_ids, _types in found.values() for department_id in department_ids}
+        )
         return {
-            order: (departments.sorted(lambda d: (d.sequence, d.id)), "special" if "special" in types else "regular")
-            for order, (departments, types) in result.items()
+            order: (
+                departments.filtered(lambda d, ids=ids: d.id in ids).sorted(lambda d: (d.sequence, d.id)),
+                "special" if "special" in types else "regular",
+            )
+            for order, (ids, types) in found.items()
         }
 
     @api.model
     def _crr_special_departments(self, company):
         """Departments of the active rules implying a special contract (used by a type override)."""
-        rules = self.sudo().search([("company_id", "=", company.id), ("contract_type", "=", "special")])
-        return rules.department_ids.filtered("active")
+        ids = {
+            department_id
+            for _domain, contract_type, department_ids in self._crr_company_rules(company.id)
+            if contract_type == "special"
+            for department_id in department_ids
+        }
+        return self.env["crr.department"].sudo().browse(sorted(ids))
 
     # -- new companies ---------------------------------------------------------------------------
     _DEFAULT_DEPARTMENT_CODES = (

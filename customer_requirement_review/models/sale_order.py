@@ -205,6 +205,10 @@ class SaleOrder(models.Model):
         return self._crr_review_required_by_company() and self.review_state not in ("approved", "not_required")
 
     # -- helper fields -------------------------------------------------------------------------
+    def _crr_fetch_lines(self):
+        """Read the order lines' fields the review uses, and only these, for all of ``self`` at once."""
+        self.order_line.fetch(["order_id", "display_type", "product_id", "product_uom_id", "product_uom_qty"])
+
     def _crr_update_rule_fields(self):
         """Compute the stored helper fields of the rules, in batch for ``self``.
 
@@ -213,7 +217,13 @@ class SaleOrder(models.Model):
         customers' history (see ``_crr_sales_history``).
         """
         orders = self.sudo()
+        # only the values the rules need: the rows of lines, products and customers are wide, and a review
+        # request reads nothing else of them
+        orders._crr_fetch_lines()
+        orders.partner_id.fetch(["commercial_partner_id"])
         lines = orders.order_line.filtered(lambda line: not line.display_type and line.product_id)
+        lines.product_id.fetch(["product_tmpl_id", "standard_price"])
+        lines.product_id.product_tmpl_id.fetch(["uom_id", "type"])
         sold, returning = orders._crr_sales_history(lines.product_id)
         has_stock = "qty_available" in self.env["product.product"]._fields
         for order in orders:
@@ -307,8 +317,9 @@ class SaleOrder(models.Model):
         """Prefill the requirement list from the matching templates not applied yet."""
         vals_list = []
         for order in self:
-            applied = order.requirement_ids.template_id
-            for template in self.env["crr.requirement.template"]._crr_matching(order) - applied:
+            matching = self.env["crr.requirement.template"]._crr_matching(order)
+            # the order's requirements are read only when a template matches
+            for template in matching - order.requirement_ids.template_id if matching else matching:
                 for line in template.line_ids:
                     vals_list.append(
                         {
@@ -340,12 +351,9 @@ class SaleOrder(models.Model):
             if order.contract_type == "special" and rule_type != "special":
                 departments |= self.env["crr.review.rule"]._crr_special_departments(order.company_id)
             elif order.contract_type == "regular" and rule_type == "special":
-                matching = self.env["crr.review.rule"].sudo().search(
-                    [("company_id", "=", order.company_id.id), ("contract_type", "!=", "special")]
-                )
-                departments = matching.filtered(
-                    lambda rule, order=order: order.sudo().filtered_domain(rule._crr_parse_domain())
-                ).department_ids.filtered("active")
+                departments = self.env["crr.review.rule"]._crr_evaluate(
+                    order, contract_types=("regular", False)
+                )[order.sudo()][0]
             result[order.sudo()] = (departments.sorted(lambda d: (d.sequence, d.id)), order.contract_type)
         return {order: result[order.sudo()] for order in self}
 
@@ -358,6 +366,7 @@ class SaleOrder(models.Model):
 
     def action_request_review(self):
         """Evaluate the rules and open a new review round (one line per required department)."""
+        self._crr_fetch_lines()
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(

@@ -7,6 +7,7 @@ from . import test_satisfaction_xlsx
 from . import test_satisfaction_followup
 from . import test_review_flow
 from . import test_review_rereview
+from . import test_review_config_cache
 from . import test_review_security
 from . import test_review_performance
 from . import test_review_report

@@ -1,0 +1,85 @@
+from odoo.fields import Command
+from odoo.tests import new_test_user, tagged
+
+from .common_review import CrrReviewCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReviewConfigCache(CrrReviewCommon):
+    """Rules and templates are cached per company: every change to them shows at the next request."""
+
+    def _request(self, products=None):
+        order = self._order(products=products or [self.service])
+        order.with_user(self.salesperson).action_request_review()
+        return order
+
+    def _codes(self, order):
+        return set(order._crr_order_review_lines().department_id.mapped("code"))
+
+    def test_rules_read_once_per_company(self):
+        Rule = self.env["crr.review.rule"]
+        Rule._crr_company_rules(self.company.id)
+        with self.assertQueryCount(0):
+            rules = Rule._crr_company_rules(self.company.id)
+        self.assertEqual(len(rules), Rule.search_count([("company_id", "=", self.company.id)]))
+
+    def test_rule_changes_apply_at_next_request(self):
+        self.assertEqual(self._codes(self._request()), {"sales"})
+        rule = self.env.ref("customer_requirement_review.crr_review_rule_regular_in_stock")
+        rule.department_ids = [Command.link(self.dep["quality"].id)]
+        self.assertEqual(self._codes(self._request()), {"sales", "quality"})
+
+        # a new rule, then its condition edited
+        new_rule = self.env["crr.review.rule"].create(
+            {"name": "Large amounts", "domain": "[('amount_untaxed', '>=', 1)]",
+             "department_ids": [Command.set(self.dep["finance"].ids)]}
+        )
+        self.assertEqual(self._codes(self._request()), {"sales", "quality", "finance"})
+        new_rule.domain = "[('amount_untaxed', '>=', 1000000)]"
+        self.assertEqual(self._codes(self._request()), {"sales", "quality"})
+
+        # an archived department is not asked any more, an archived or deleted rule no longer applies
+        self.dep["quality"].active = False
+        self.assertEqual(self._codes(self._request()), {"sales"})
+        new_rule.domain = "[]"
+        self.assertEqual(self._codes(self._request()), {"sales", "finance"})
+        new_rule.active = False
+        self.assertEqual(self._codes(self._request()), {"sales"})
+        new_rule.active = True
+        new_rule.unlink()
+        self.assertEqual(self._codes(self._request()), {"sales"})
+
+    def test_template_added_after_a_request_prefills_the_next(self):
+        first = self._request()
+        self.assertFalse(first.requirement_ids)
+        self.env["crr.requirement.template"].create(
+            {
+                "name": "Packaging",
+                "line_ids": [Command.create({"name": "Export cartons, 20 pieces each", "category": "packaging"})],
+            }
+        )
+        second = self._request()
+        self.assertEqual(second.requirement_ids.mapped("name"), ["Export cartons, 20 pieces each"])
+
+    def test_activities_for_active_internal_reviewers_only(self):
+        department = self.dep["sales"]
+        active = self.reviewers["sales"]
+        active.tz = "Asia/Shanghai"
+        archived = new_test_user(
+            self.env, login="crr_t_rev_sales_old", groups="customer_requirement_review.group_crr_reviewer",
+            name="Former Sales Reviewer",
+        )
+        department.user_ids = [Command.link(archived.id)]
+        archived.active = False
+        order = self._request()
+        line = order._crr_order_review_lines()
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "crr.review.line"), ("res_id", "=", line.id)]
+        )
+        self.assertEqual(activities.user_id, active)
+        self.assertEqual(activities.res_name, line.display_name)
+        self.assertEqual(activities.user_tz, "Asia/Shanghai")
+        self.assertEqual(activities.summary, f"Review {order.name}")
+        self.assertEqual(
+            activities.activity_type_id, self.env.ref("customer_requirement_review.mail_activity_crr_review")
+        )
