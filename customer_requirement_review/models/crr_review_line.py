@@ -127,8 +127,11 @@ class CrrReviewLine(models.Model):
                 round=line.round,
             )
 
-    @api.depends("round", "order_id.review_round", "change_request_id")
+    @api.depends("round", "change_request_id")
     def _compute_is_current_round(self):
+        # The order's round is deliberately not a dependency: only a review request opens a new round, and
+        # it has the lines of the round it closes recomputed (sale.order.action_request_review). Depending
+        # on it would make every request search the order's lines twice.
         for line in self:
             # a change request has a single round
             line.is_current_round = bool(line.change_request_id) or line.round == line.order_id.review_round

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_list
+from odoo.tools import SQL, format_list
 
 # fields of sale.order whose change after approval sends the quotation back to review, by change kind
 CRR_ORDER_REVIEWED_FIELDS = {
@@ -213,24 +213,22 @@ class SaleOrder(models.Model):
         """Compute the stored helper fields of the rules, in batch for ``self``.
 
         Queries do not depend on the number of order lines: lines, products and payment terms are read
-        in batch, and the sales history in at most two grouped queries whose cost does not grow with the
+        in batch, and the sales history in at most two queries whose cost does not grow with the
         customers' history (see ``_crr_sales_history``).
         """
         orders = self.sudo()
-        # only the values the rules need: the rows of lines, products and customers are wide, and a review
-        # request reads nothing else of them
+        # only the values the rules need: the rows of lines and products are wide, and a review request
+        # reads nothing else of them
         orders._crr_fetch_lines()
-        orders.partner_id.fetch(["commercial_partner_id"])
         lines = orders.order_line.filtered(lambda line: not line.display_type and line.product_id)
         lines.product_id.fetch(["product_tmpl_id", "standard_price"])
         lines.product_id.product_tmpl_id.fetch(["uom_id", "type"])
-        sold, returning = orders._crr_sales_history(lines.product_id)
+        sold, returning = orders._crr_sales_history()
         has_stock = "qty_available" in self.env["product.product"]._fields
         for order in orders:
             company = order.company_id
             order_lines = lines.filtered(lambda line, order=order: line.order_id == order)
-            partner = order.partner_id.commercial_partner_id
-            partner_sold = sold.get(partner, ())
+            bought = sold[order.id]
             cost = 0.0
             needed = {}
             for line in order_lines:
@@ -263,8 +261,8 @@ class SaleOrder(models.Model):
                 }.get(term_line.delay_type, 0)
                 days = max(days, term_line.nb_days + extra)
             vals = {
-                "crr_has_new_product": any(product.id not in partner_sold for product in needed),
-                "crr_is_first_order": partner not in returning,
+                "crr_has_new_product": any(product.id not in bought for product in needed),
+                "crr_is_first_order": order.id not in returning,
                 "crr_margin_percent": margin,
                 "crr_all_in_stock": in_stock,
                 "crr_payment_term_days": days,
@@ -276,41 +274,77 @@ class SaleOrder(models.Model):
             if changed:
                 order.with_context(crr_no_rereview=True).write(changed)
 
-    def _crr_sales_history(self, products):
+    def _crr_sales_history(self):
         """What the customers of ``self`` bought before, on confirmed orders other than ``self``.
 
-        Returns ``(sold, returning)``: ``{commercial partner: {product ids}}`` restricted to ``products``
-        (the partial index on confirmed lines finds these pairs without reading a customer's whole
-        history), and the set of commercial partners with at least one confirmed order. Only customers who
-        never bought one of these products need the second query, which stops at their first confirmed
-        order.
+        Returns ``(sold, returning)``: ``{order id: {product ids of its lines the customer bought before}}``
+        and the ids of the orders whose customer (commercial partner, any of its contacts) has a confirmed
+        order. Each (customer, product) pair of the quotations is one EXISTS that stops at the first
+        confirmed line found through the partial index on confirmed lines: the cost does not grow with the
+        customer's history. Only orders none of whose products were bought before need the second query,
+        which stops at the customer's first confirmed order.
         """
-        partners = self.partner_id.commercial_partner_id
-        SaleLine = self.env["sale.order.line"].sudo()
-        history = SaleLine._read_group(
-            [
-                ("order_partner_id.commercial_partner_id", "in", partners.ids),
-                ("product_id", "in", products.ids),
-                ("state", "=", "sale"),
-                ("order_id", "not in", self.ids),
-            ],
-            ["order_partner_id", "product_id"],
-        )
-        sold = {}
-        for partner, product in history:
-            sold.setdefault(partner.commercial_partner_id, set()).add(product.id)
-        returning = set(sold)
-        newcomers = partners.filtered(lambda partner: partner not in returning)
+        self.env["sale.order"].flush_model(["partner_id", "state"])
+        self.env["sale.order.line"].flush_model(["order_id", "order_partner_id", "product_id", "state", "display_type"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        sold = {order_id: set() for order_id in self.ids}
+        self.env.cr.execute(self._crr_sales_history_query())
+        for order_id, product_id in self.env.cr.fetchall():
+            sold[order_id].add(product_id)
+        returning = {order_id for order_id, products in sold.items() if products}
+        newcomers = [order_id for order_id in self.ids if order_id not in returning]
         if newcomers:
-            # contacts of these customers with a confirmed order: an EXISTS per contact, stopping at the first
-            buyers = self.env["res.partner"].sudo().with_context(active_test=False).search(
-                [
-                    ("commercial_partner_id", "in", newcomers.ids),
-                    ("sale_order_ids", "any", [("state", "=", "sale"), ("id", "not in", self.ids)]),
-                ]
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT quotation.id
+                      FROM sale_order quotation
+                      JOIN res_partner customer ON customer.id = quotation.partner_id
+                     WHERE quotation.id = ANY(%(newcomers)s)
+                       AND EXISTS (
+                            SELECT 1
+                              FROM sale_order other
+                              JOIN res_partner contact ON contact.id = other.partner_id
+                             WHERE contact.commercial_partner_id = customer.commercial_partner_id
+                               AND other.state = 'sale'
+                               AND other.id != ALL(%(orders)s)
+                           )
+                    """,
+                    newcomers=newcomers,
+                    orders=list(self.ids),
+                )
             )
-            returning.update(buyers.commercial_partner_id)
+            returning.update(order_id for (order_id,) in self.env.cr.fetchall())
         return sold, returning
+
+    def _crr_sales_history_query(self):
+        """SQL: ``(order id, product id)`` for the products of the quotations ``self`` that their customer
+        bought on a confirmed order other than ``self``."""
+        return SQL(
+            """
+            WITH quoted AS (
+                SELECT DISTINCT quotation.id AS order_id, customer.commercial_partner_id, line.product_id
+                  FROM sale_order quotation
+                  JOIN res_partner customer ON customer.id = quotation.partner_id
+                  JOIN sale_order_line line ON line.order_id = quotation.id
+                 WHERE quotation.id = ANY(%(orders)s)
+                   AND line.product_id IS NOT NULL
+                   AND line.display_type IS NULL
+            )
+            SELECT quoted.order_id, quoted.product_id
+              FROM quoted
+             WHERE EXISTS (
+                    SELECT 1
+                      FROM sale_order_line line
+                      JOIN res_partner contact ON contact.id = line.order_partner_id
+                     WHERE contact.commercial_partner_id = quoted.commercial_partner_id
+                       AND line.product_id = quoted.product_id
+                       AND line.state = 'sale'
+                       AND line.order_id != ALL(%(orders)s)
+                   )
+            """,
+            orders=list(self.ids),
+        )
 
     # -- requirement templates ---------------------------------------------------------------------
     def action_crr_load_requirements(self):
@@ -366,7 +400,9 @@ class SaleOrder(models.Model):
 
     def action_request_review(self):
         """Evaluate the rules and open a new review round (one line per required department)."""
-        self._crr_fetch_lines()
+        self.check_access("write")
+        # the user may write these orders: their lines are read without checking the access to each again
+        self.sudo()._crr_fetch_lines()
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(
@@ -380,7 +416,6 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._("Add the products to %(order)s before requesting its review.", order=order.name)
                 )
-        self.check_access("write")
         self.action_crr_load_requirements()
         classification = self._crr_classify()
         today = fields.Date.context_today(self)
@@ -448,6 +483,9 @@ class SaleOrder(models.Model):
                 crr_rereview_kinds=False,
             )
             order.sudo().with_context(crr_no_rereview=True).write(order_vals)
+            if previous:
+                # the round they belong to is closed
+                self.env.add_to_compute(Line._fields["is_current_round"], previous)
             body = self.env._(
                 "Review round %(round)s requested (%(type)s). Departments asked: %(asked)s.",
                 round=new_round,

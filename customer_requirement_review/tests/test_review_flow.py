@@ -69,6 +69,38 @@ class TestReviewFlow(CrrReviewCommon):
         self.assertTrue(large.crr_large_order)
         self.assertEqual(large.contract_type, "special")
 
+    def test_sales_history_of_customer_and_contacts(self):
+        """New product and first order look at the confirmed orders of the customer and all its contacts."""
+        company = self.env["res.partner"].create({"name": "Hangzhou Pump Works", "is_company": True})
+        buyer, engineer = self.env["res.partner"].create(
+            [{"name": "Buyer Li", "parent_id": company.id}, {"name": "Engineer Wang", "parent_id": company.id}]
+        )
+        self.company.crr_review_mode = "off"
+        bought = self._order(partner=buyer, products=[self.good])
+        bought.action_confirm()
+        cancelled = self._order(partner=buyer, products=[self.new_good])
+        cancelled.action_cancel()
+        self._order(partner=buyer, products=[self.service])  # a quotation only: not bought
+        self.company.crr_review_mode = "all"
+
+        same_product = self._order(partner=engineer, products=[self.good])
+        other_products = self._order(partner=company, products=[self.new_good, self.service])
+        stranger = self._order(partner=self.new_customer, products=[self.good])
+        stranger_again = self._order(partner=self.new_customer, products=[self.good])
+        # requested together: a quotation of the batch is not history for the others
+        (same_product | other_products | stranger | stranger_again).with_user(
+            self.salesperson
+        ).action_request_review()
+        self.assertFalse(same_product.crr_has_new_product)
+        self.assertFalse(same_product.crr_is_first_order)
+        self.assertTrue(other_products.crr_has_new_product)
+        self.assertFalse(other_products.crr_is_first_order)
+        for order in stranger | stranger_again:
+            self.assertTrue(order.crr_has_new_product)
+            self.assertTrue(order.crr_is_first_order)
+        self.assertEqual(same_product.contract_type, "regular")
+        self.assertEqual(other_products.contract_type, "special")
+
     def test_mode_special_only_and_off(self):
         self.company.crr_review_mode = "special"
         regular = self._order(products=[self.good])
@@ -191,6 +223,9 @@ class TestReviewFlow(CrrReviewCommon):
         self.assertEqual(len(order._crr_order_review_lines(all_rounds=True)), 6)
         self.assertEqual(line.state, "rejected")
         self.assertFalse(line.is_current_round)
+        # as stored: the lists filter on it
+        current = self.env["crr.review.line"].search([("order_id", "=", order.id), ("is_current_round", "=", True)])
+        self.assertEqual(current, order._crr_order_review_lines())
         with self.assertRaisesRegex(UserError, "already decided"):
             line.with_user(self.reviewers["production"]).action_approve()
 
