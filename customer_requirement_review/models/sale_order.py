@@ -205,22 +205,29 @@ class SaleOrder(models.Model):
         return self._crr_review_required_by_company() and self.review_state not in ("approved", "not_required")
 
     # -- helper fields -------------------------------------------------------------------------
-    def _crr_fetch_lines(self):
-        """Read the order lines' fields the review uses, and only these, for all of ``self`` at once."""
-        self.order_line.fetch(["order_id", "display_type", "product_id", "product_uom_id", "product_uom_qty"])
+    def _crr_product_lines(self):
+        """The lines of ``self`` that are not sections or notes, read in one query with only the fields the
+        review uses (a line's row is wide)."""
+        return self.env["sale.order.line"].sudo().search_fetch(
+            [("order_id", "in", self.ids), ("display_type", "=", False)],
+            ["order_id", "product_id", "product_uom_id", "product_uom_qty"],
+            order="id",
+        )
 
-    def _crr_update_rule_fields(self):
+    def _crr_update_rule_fields(self, lines=None):
         """Compute the stored helper fields of the rules, in batch for ``self``.
 
         Queries do not depend on the number of order lines: lines, products and payment terms are read
         in batch, and the sales history in at most two queries whose cost does not grow with the
-        customers' history (see ``_crr_sales_history``).
+        customers' history (see ``_crr_sales_history``). ``lines``: ``self._crr_product_lines()`` if the
+        caller has them.
         """
         orders = self.sudo()
-        # only the values the rules need: the rows of lines and products are wide, and a review request
-        # reads nothing else of them
-        orders._crr_fetch_lines()
-        lines = orders.order_line.filtered(lambda line: not line.display_type and line.product_id)
+        if lines is None:
+            lines = orders._crr_product_lines()
+        lines = lines.filtered("product_id")
+        # only the values the rules need: the rows of products are wide, and a review request reads nothing
+        # else of them
         lines.product_id.fetch(["product_tmpl_id", "standard_price"])
         lines.product_id.product_tmpl_id.fetch(["uom_id", "type"])
         sold, returning = orders._crr_sales_history()
@@ -371,14 +378,14 @@ class SaleOrder(models.Model):
         return True
 
     # -- classification and request --------------------------------------------------------------
-    def _crr_classify(self):
+    def _crr_classify(self, lines=None):
         """Update the helper fields and evaluate the rules: ``{order: (departments, contract_type)}``.
 
         A contract type overridden by a review manager stands: overridden to special, the departments of
         every special rule are added; overridden to regular, only the departments of the matching
         non-special rules are kept.
         """
-        self._crr_update_rule_fields()
+        self._crr_update_rule_fields(lines)
         result = self.env["crr.review.rule"]._crr_evaluate(self)
         for order in self.filtered("contract_type_overridden"):
             departments, rule_type = result[order.sudo()]
@@ -402,7 +409,7 @@ class SaleOrder(models.Model):
         """Evaluate the rules and open a new review round (one line per required department)."""
         self.check_access("write")
         # the user may write these orders: their lines are read without checking the access to each again
-        self.sudo()._crr_fetch_lines()
+        lines = self._crr_product_lines()
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(
@@ -412,12 +419,12 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._("The review of %(order)s is already in progress.", order=order.name)
                 )
-            if not order.order_line.filtered(lambda line: not line.display_type):
+            if not any(line.order_id == order for line in lines):
                 raise UserError(
                     self.env._("Add the products to %(order)s before requesting its review.", order=order.name)
                 )
         self.action_crr_load_requirements()
-        classification = self._crr_classify()
+        classification = self._crr_classify(lines)
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
         Line = self.env["crr.review.line"].sudo()
