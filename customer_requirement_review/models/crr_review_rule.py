@@ -133,6 +133,8 @@ class CrrReviewRule(models.Model):
         departments = self.env["crr.department"].sudo().browse(
             {department_id for department_ids, _types in found.values() for department_id in department_ids}
         )
+        # what a review request reads of them (a department's row is wider)
+        departments.fetch(["name", "sequence", "active", "company_id", "is_final_approval"])
         return {
             order: (
                 departments.filtered(lambda d, ids=ids: d.id in ids).sorted(lambda d: (d.sequence, d.id)),
