@@ -386,15 +386,20 @@ class SaleOrder(models.Model):
         non-special rules are kept.
         """
         self._crr_update_rule_fields(lines)
-        result = self.env["crr.review.rule"]._crr_evaluate(self)
-        for order in self.filtered("contract_type_overridden"):
+        Rule = self.env["crr.review.rule"]
+        result = Rule._crr_evaluate(self)
+        overridden = self.filtered("contract_type_overridden")
+        # overridden to regular while the rules say special: the non-special rules alone, for all at once
+        to_regular = overridden.filtered(
+            lambda order: order.contract_type == "regular" and result[order.sudo()][1] == "special"
+        )
+        regular = Rule._crr_evaluate(to_regular, contract_types=("regular", False)) if to_regular else {}
+        for order in overridden:
             departments, rule_type = result[order.sudo()]
             if order.contract_type == "special" and rule_type != "special":
-                departments |= self.env["crr.review.rule"]._crr_special_departments(order.company_id)
-            elif order.contract_type == "regular" and rule_type == "special":
-                departments = self.env["crr.review.rule"]._crr_evaluate(
-                    order, contract_types=("regular", False)
-                )[order.sudo()][0]
+                departments |= Rule._crr_special_departments(order.company_id)
+            elif order in to_regular:
+                departments = regular[order.sudo()][0]
             result[order.sudo()] = (departments.sorted(lambda d: (d.sequence, d.id)), order.contract_type)
         return {order: result[order.sudo()] for order in self}
 

@@ -340,6 +340,17 @@ class TestReviewFlow(CrrReviewCommon):
         self.assertEqual(order.contract_type, "special")
         self.assertIn("general_manager", set(order._crr_order_review_lines().department_id.mapped("code")))
 
+    def test_override_to_regular_keeps_non_special_rules(self):
+        """A special order overridden to regular is reviewed by the departments of the non-special rules."""
+        overridden = self._order(products=[self.good, self.new_good])
+        untouched = self._order(products=[self.good, self.new_good])
+        overridden.with_user(self.manager).action_override_contract_type("regular", "Known part, new code only")
+        (overridden | untouched).with_user(self.salesperson).action_request_review()
+        self.assertEqual(overridden.contract_type, "regular")
+        self.assertEqual(self._codes(overridden), {"sales", "production", "procurement"})
+        self.assertEqual(untouched.contract_type, "special")
+        self.assertEqual(self._codes(untouched), set(self.dep))
+
     def test_substitute_decides_on_behalf(self):
         order = self._order(products=[self.good])
         order.action_request_review()
