@@ -24,10 +24,8 @@ class CrrReviewLine(models.Model):
     _check_company_auto = True
     _rec_names_search = ["order_id", "department_id"]
 
-    order_id = fields.Many2one(
-        "sale.order", required=True, index=True, ondelete="cascade", check_company=True,
-        readonly=True,
-    )
+    # no check_company: the line's company is the order's (company_id below), there is nothing to check
+    order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade", readonly=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
@@ -256,6 +254,8 @@ class CrrReviewLine(models.Model):
         if not activity_type_id or not pending:
             return
         model_id = self.env["ir.model"]._get_id(self._name)
+        # mail.activity precomputes its res_model from this record: its name is known, its row need not be read
+        self.env["ir.model"].browse(model_id)._update_cache({"model": self._name}, validate=False)
         reviewers = pending.department_id._crr_active_reviewers()
         vals_list = []
         for line in pending:
@@ -267,7 +267,7 @@ class CrrReviewLine(models.Model):
                 )
             else:
                 summary = self.env._("Review %(order)s", order=line.order_id.name)
-            for user_id, tz in reviewers[line.department_id.id]:
+            for user in reviewers[line.department_id.id]:
                 vals_list.append(
                     {
                         "activity_type_id": activity_type_id,
@@ -275,8 +275,8 @@ class CrrReviewLine(models.Model):
                         "res_id": line.id,
                         # given here, mail.activity does not compute them in a second UPDATE
                         "res_name": line.display_name,
-                        "user_id": user_id,
-                        "user_tz": tz,
+                        "user_id": user.id,
+                        "user_tz": user.tz,
                         "date_deadline": line.deadline or fields.Date.context_today(self),
                         "summary": summary,
                     }

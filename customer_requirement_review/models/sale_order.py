@@ -279,7 +279,8 @@ class SaleOrder(models.Model):
             }
             changed = {key: value for key, value in vals.items() if order[key] != value}
             if changed:
-                order.with_context(crr_no_rereview=True).write(changed)
+                # helper fields, not tracked: the tracking of the order's fields need not be prepared
+                order.with_context(crr_no_rereview=True, tracking_disable=True).write(changed)
 
     def _crr_sales_history(self):
         """What the customers of ``self`` bought before, on confirmed orders other than ``self``.

@@ -83,3 +83,21 @@ class TestReviewConfigCache(CrrReviewCommon):
         self.assertEqual(
             activities.activity_type_id, self.env.ref("customer_requirement_review.mail_activity_crr_review")
         )
+
+    def test_reviewers_come_with_their_partner_and_time_zone(self):
+        """What mail.activity reads of its assignees is read with the reviewers, as it is in the database."""
+        department = self.dep["sales"]
+        reviewer = self.reviewers["sales"]
+        reviewer.tz = "Asia/Shanghai"
+        self.env.flush_all()
+        # a change not written to the database yet is written before the reviewers are read
+        reviewer.partner_id.tz = "Europe/Paris"
+        self.assertEqual(department._crr_active_reviewers(), {department.id: reviewer})
+        self.assertEqual(reviewer.tz, "Europe/Paris")
+        partner_id = reviewer.partner_id.id
+        self.env.invalidate_all()
+        reviewers = department._crr_active_reviewers()
+        queries = self.env.cr.sql_log_count
+        self.assertEqual(reviewers[department.id].partner_id.id, partner_id)
+        self.assertEqual(reviewers[department.id].tz, "Europe/Paris")
+        self.assertEqual(self.env.cr.sql_log_count, queries, "the reviewers' partner and time zone were read again")
