@@ -95,7 +95,8 @@ class CrrDepartment(models.Model):
         return self.search([("user_ids", "in", user.ids)])
 
     def _crr_active_reviewers(self):
-        """``{department id: res.users}``: the active internal reviewers of ``self``.
+        """``{department id: res.users}``: the active internal reviewers of ``self`` (as superuser: this
+        serves the scheduling of their activities, not a display).
 
         One query. It also gives what ``mail.activity`` reads of the users it assigns (their partner and
         its time zone): these go to the record cache, so that scheduling the reviewers' activities does not
