@@ -232,9 +232,10 @@ class SaleOrder(models.Model):
         lines.product_id.product_tmpl_id.fetch(["uom_id", "type"])
         sold, returning = orders._crr_sales_history()
         has_stock = "qty_available" in self.env["product.product"]._fields
+        lines_by_order = lines.grouped("order_id")
         for order in orders:
             company = order.company_id
-            order_lines = lines.filtered(lambda line, order=order: line.order_id == order)
+            order_lines = lines_by_order.get(order, lines.browse())
             bought = sold[order.id]
             cost = 0.0
             needed = {}
@@ -416,6 +417,7 @@ class SaleOrder(models.Model):
         self.check_access("write")
         # the user may write these orders: their lines are read without checking the access to each again
         lines = self._crr_product_lines()
+        with_products = set(lines.order_id.ids)
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(
@@ -425,7 +427,7 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._("The review of %(order)s is already in progress.", order=order.name)
                 )
-            if not any(line.order_id == order for line in lines):
+            if order.id not in with_products:
                 raise UserError(
                     self.env._("Add the products to %(order)s before requesting its review.", order=order.name)
                 )
