@@ -37,7 +37,7 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         # the order's own review is untouched: change-request lines are not order-review lines
         self.assertFalse(order.review_line_ids)
         self.assertEqual(order.review_line_count, 0)
-        self.assertFalse(order._crr_order_review_lines(all_rounds=True))
+        self.assertFalse(order._crr_round_lines(all_rounds=True))
         # activities for the reviewers of each department
         production_line = request.review_line_ids.filtered(lambda line: line.department_id.code == "production")
         self.assertEqual(production_line.activity_ids.user_id, self.reviewers["production"])

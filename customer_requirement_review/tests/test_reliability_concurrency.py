@@ -70,7 +70,7 @@ class TestReliabilityConcurrency(BaseCase):
                 }
             )
             order.with_user(salesperson).action_request_review()
-            lines = order._crr_order_review_lines()
+            lines = order._crr_round_lines()
             assert set(lines.department_id.mapped("code")) == set(departments), lines.department_id.mapped("code")
             sales_line = lines.filtered(lambda line: line.department_id.code == "sales")
             sales_line.with_user(reviewers["sales"]).action_approve()

@@ -75,7 +75,7 @@ class TestReliabilityRoles(CrrReviewCommon):
         # a special contract: every department reviews, quality included
         cls.order = cls._order(products=[cls.new_good])
         cls.order.with_user(cls.salesperson).action_request_review()
-        lines = cls.order._crr_order_review_lines()
+        lines = cls.order._crr_round_lines()
         cls.line = lines.filtered(lambda line: line.department_id == cls.dep["quality"])
         cls.sales_line = lines.filtered(lambda line: line.department_id == cls.dep["sales"])
         cls.requirement = env["crr.requirement"].create(
@@ -191,7 +191,7 @@ class TestReliabilityRoles(CrrReviewCommon):
                 self.env.invalidate_all()
 
     def test_reviewer_of_another_department_sees_nothing(self):
-        finance_line = self.order._crr_order_review_lines().filtered(
+        finance_line = self.order._crr_round_lines().filtered(
             lambda line: line.department_id == self.dep["finance"]
         )
         reviewer = self.users["reviewer"]
