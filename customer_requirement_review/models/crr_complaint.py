@@ -324,14 +324,19 @@ class CrrComplaint(models.Model):
         return complaints
 
     def _crr_kept_message(self):
-        kept = self.filtered(
-            lambda c: c.state == "closed" or c.sudo().action_ids.filtered(lambda a: a.state in ("done", "verified"))
-        )
-        if kept:
+        closed = self.filtered(lambda c: c.state == "closed")
+        if closed:
             return self.env._(
-                "Closed complaints and complaints with done or verified actions cannot be deleted (%(names)s): "
-                "they are quality records. Cancel a complaint instead of deleting it.",
-                names=", ".join(kept.mapped("name")),
+                "Closed complaints cannot be deleted (%(names)s): they are quality records. "
+                "Cancel a complaint instead of deleting it.",
+                names=", ".join(closed.mapped("name")),
+            )
+        acted = self.filtered(lambda c: c.sudo().action_ids.filtered(lambda a: a.state in ("done", "verified")))
+        if acted:
+            return self.env._(
+                "Complaints with done or verified actions cannot be deleted (%(names)s): their actions are quality "
+                "records. Cancel a complaint instead of deleting it.",
+                names=", ".join(acted.mapped("name")),
             )
         return None
 

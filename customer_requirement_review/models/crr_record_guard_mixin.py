@@ -120,6 +120,7 @@ class CrrRecordGuardMixin(models.AbstractModel):
         # checked here, not in an @api.ondelete method: those are skipped when the context carries Odoo's
         # uninstall flag, which any RPC call can send; the real uninstallation sets crr_scope("uninstall")
         if not crr_flag("uninstall"):
+            self.check_access("unlink")  # who may not delete at all is told so first
             message = self._crr_kept_message()
             if message:
                 raise UserError(message)  # pylint: disable=no-raise-unlink

@@ -589,6 +589,7 @@ class CrrReviewLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self._crr_guard_open():
+            self.check_access("create")
             raise UserError(
                 self.env._(
                     "Review lines are created by the review request of their subject: use %(action)s.",
