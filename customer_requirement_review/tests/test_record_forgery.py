@@ -5,11 +5,10 @@ a cancellation nor through a cascade."""
 
 import xmlrpc.client
 
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 
 from .common_change_request import CrrChangeRequestCommon
 
