@@ -17,7 +17,7 @@ class CrrChangeRequest(models.Model):
 
     _name = "crr.change.request"
     _description = "Order Change Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.guard.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -273,7 +273,7 @@ class CrrChangeRequest(models.Model):
 
     def action_submit(self):
         """Create the review lines of the departments concerned by the kinds of change and ask them."""
-        self.check_access("write")
+        self._crr_check_access("write")
         self._crr_check_submittable()
         Line = self.env["crr.review.line"].sudo()
         now = fields.Datetime.now()
@@ -360,7 +360,7 @@ class CrrChangeRequest(models.Model):
             flow.message_post(
                 body=self.env._("The change request is approved by every department concerned: it may be applied."),
                 partner_ids=requester.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
         elif new_state == "rejected":
             rejected = request_lines.filtered(lambda line: line.state == "rejected")
@@ -368,7 +368,7 @@ class CrrChangeRequest(models.Model):
             flow.message_post(
                 body=self.env._("The change request is rejected. %(reasons)s", reasons=reasons),
                 partner_ids=requester.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
             flow._crr_unlink_pending_activities()
 
@@ -475,6 +475,7 @@ class CrrChangeRequest(models.Model):
 
     def action_apply(self):
         """Write the approved changes to the order, in one transaction, with the order row locked."""
+        self._crr_check_access("write")
         for request in self:
             request._crr_apply_one()
         return True
@@ -532,7 +533,7 @@ class CrrChangeRequest(models.Model):
                 table,
             ),
             partner_ids=reviewers.ids,
-            subtype_xmlid="mail.mt_comment",
+            subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
         )
         self.sudo().message_post(
             body=Markup("<p>%s</p>%s") % (
@@ -544,12 +545,13 @@ class CrrChangeRequest(models.Model):
                 table,
             ),
             partner_ids=(reviewers | self.requested_by_id.partner_id).ids,
-            subtype_xmlid="mail.mt_comment",
+            subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
         )
         return True
 
     # -- cancel --------------------------------------------------------------------------------
     def action_cancel(self):
+        self._crr_check_access("write")
         for request in self:
             if request.state not in CR_OPEN_STATES:
                 raise UserError(
@@ -584,6 +586,7 @@ class CrrChangeRequest(models.Model):
     # -- navigation / report -------------------------------------------------------------------
     def action_open_order(self):
         self.ensure_one()
+        self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class CrrDepartment(models.Model):
     _name = "crr.department"
     _description = "Review Department"
-    _inherit = ["mail.thread", "crr.config.cache.mixin"]
+    _inherit = ["mail.thread", "crr.config.cache.mixin", "crr.guard.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 

@@ -26,7 +26,7 @@ REQUIREMENT_SOURCES = [
 class CrrRequirement(models.Model):
     _name = "crr.requirement"
     _description = "Customer Requirement (Requirement Response List)"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crr.guard.mixin"]
     _order = "order_id, sequence, id"
     _check_company_auto = True
 
@@ -76,6 +76,7 @@ class CrrRequirement(models.Model):
             requirement.is_deficiency_open = requirement.response == "deviation" and not requirement.deficiency_closed
 
     def action_close_deficiency(self):
+        self._crr_check_access("write")
         for requirement in self:
             if requirement.response != "deviation":
                 raise UserError(

@@ -358,6 +358,7 @@ class SaleOrder(models.Model):
     # -- requirement templates ---------------------------------------------------------------------
     def action_crr_load_requirements(self):
         """Prefill the requirement list from the matching templates not applied yet."""
+        self._crr_door("write")
         vals_list = []
         for order in self:
             matching = self.env["crr.requirement.template"]._crr_matching(order)
@@ -414,7 +415,7 @@ class SaleOrder(models.Model):
 
     def action_request_review(self):
         """Evaluate the rules and open a new review round (one line per required department)."""
-        self.check_access("write")
+        self._crr_door("write")
         # the user may write these orders: their lines are read without checking the access to each again
         lines = self._crr_product_lines()
         with_products = set(lines.order_id.ids)
@@ -593,7 +594,7 @@ class SaleOrder(models.Model):
             self.sudo().message_post(
                 body=self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round),
                 partner_ids=salesperson.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
         elif new_state == "rejected":
             rejected = round_lines.filtered(lambda line: line.state == "rejected")
@@ -609,7 +610,7 @@ class SaleOrder(models.Model):
                     reasons=reasons,
                 ),
                 partner_ids=salesperson.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
 
     # -- re-review after edits ---------------------------------------------------------------------
@@ -657,13 +658,20 @@ class SaleOrder(models.Model):
                         )
         return super().write(vals)
 
+    # -- access -------------------------------------------------------------------------------------
+    def _crr_door(self, operation):
+        """Ids, access and company of the orders a public method touches, checked before any ``sudo()``."""
+        return self.env["crr.guard.mixin"]._crr_check_records(self, operation)
+
     # -- contract type override --------------------------------------------------------------------
     def action_override_contract_type(self, contract_type, reason):
         """Review managers set the contract type with a reason (tracked)."""
+        self._crr_door("write")
         if not self.env.user.has_group("customer_requirement_review.group_crr_manager"):
             raise UserError(self.env._("Only review managers may override the contract type."))
         if contract_type not in ("regular", "special"):
             raise UserError(self.env._("The contract type must be regular or special."))
+        self.env["crr.guard.mixin"]._crr_text_arg(reason, self.env._("reason"))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for overriding the contract type."))
         self.sudo().with_context(crr_no_rereview=True).write(
@@ -719,6 +727,7 @@ class SaleOrder(models.Model):
         return needed
 
     def action_confirm(self):
+        self._crr_door("write")
         self._crr_classify_unrequested()
         return super().action_confirm()
 
@@ -754,6 +763,7 @@ class SaleOrder(models.Model):
                 )
 
     def action_quotation_send(self):
+        self._crr_door("read")
         if not self.env.context.get("proforma"):
             self._crr_check_send_allowed()
         return super().action_quotation_send()
@@ -775,6 +785,7 @@ class SaleOrder(models.Model):
     # -- navigation ----------------------------------------------------------------------------------
     def action_view_review_lines(self):
         self.ensure_one()
+        self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_review_line")
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"default_order_id": self.id, "search_default_group_round": 1}
@@ -782,6 +793,7 @@ class SaleOrder(models.Model):
 
     def action_open_contract_type_wizard(self):
         self.ensure_one()
+        self._crr_door("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Contract Type"),
@@ -817,6 +829,7 @@ class SaleOrder(models.Model):
     def action_request_change(self):
         """Open a new draft change request of the order (refused while another one is open)."""
         self.ensure_one()
+        self._crr_door("read")
         self._crr_check_change_allowed()
         open_request = self.env["crr.change.request"].search(
             [("order_id", "=", self.id), ("state", "in", ("draft", "to_review", "approved"))], limit=1
@@ -834,6 +847,7 @@ class SaleOrder(models.Model):
 
     def action_view_change_requests(self):
         self.ensure_one()
+        self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_change_request")
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"default_order_id": self.id}
@@ -852,6 +866,7 @@ class SaleOrder(models.Model):
 
     def action_view_crr_complaints(self):
         self.ensure_one()
+        self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_complaint")
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {
