@@ -308,6 +308,8 @@ class CrrComplaint(models.Model):
     def create(self, vals_list):
         share = self.env.user.share and not self.env.su
         for vals in vals_list:
+            # the values are read below (date, contact): checked first
+            self._crr_validate_vals(self, vals)
             if share:
                 forbidden = set(vals) - PORTAL_CREATE_FIELDS
                 if forbidden:
