@@ -11,7 +11,7 @@ import datetime
 import math
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.orm.identifiers import NewId
 
 # sensible maximum lengths of what users type
@@ -71,21 +71,13 @@ class CrrGuardMixin(models.AbstractModel):
     @api.model
     def _crr_check_records(self, records, operation="write"):
         """Check, before any ``sudo()``, that the current user may ``operation`` the records and works in
-        their companies; missing records are reported as such. Returns the records."""
+        their companies; missing records are reported as such (MissingError). Returns the records."""
         self._crr_check_ids(records)
         if self.env.su or not records:
             return records
         records = records.filtered(lambda r: not isinstance(r.id, NewId))
-        existing = records.exists()
-        if len(existing) != len(records):
-            missing = sorted(set(records.ids) - set(existing.ids))
-            raise MissingError(
-                self.env._(
-                    "%(model)s #%(id)s does not exist or was deleted: reload the page.",
-                    model=records._description,
-                    id=missing[0],
-                )
-            )
+        # a missing record is reported by the access check or the company read below (MissingError, a
+        # UserError: "Record does not exist or has been deleted"), without a query of its own
         records.check_access(operation)
         if "company_id" in records._fields:
             companies = self.env.companies
