@@ -165,10 +165,13 @@ class CrrReviewLine(models.Model):
     def _compute_can_decide(self):
         user = self.env.user
         is_manager = user.has_group("customer_requirement_review.group_crr_manager")
+        # only reviewers ever decide (as _crr_check_decider)
+        is_reviewer = user._has_group("customer_requirement_review.group_crr_reviewer")
         substituted = self.env["crr.review.substitute"]._crr_departments_substituted(user)
         for line in self:
             line.can_decide = bool(
-                line.state == "pending"
+                is_reviewer
+                and line.state == "pending"
                 and line._crr_decision_open()
                 and (is_manager or user in line.department_id.user_ids or line.department_id in substituted)
                 and not line._crr_four_eyes_blocks(user)
