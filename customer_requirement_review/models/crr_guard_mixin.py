@@ -255,6 +255,8 @@ class CrrGuardMixin(models.AbstractModel):
                     model, field, self.env._("use one of %(keys)s", keys=", ".join(map(str, keys))), value
                 )
         elif kind == "many2one":
+            if isinstance(value, models.BaseModel) and value._name == field.comodel_name and len(value) <= 1:
+                return  # a record given by server code
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise self._crr_invalid(model, field, self.env._("give the numeric id of a record"), value)
             missing_ids.setdefault(field.comodel_name, []).append(value)
