@@ -8,6 +8,7 @@
     "license": "LGPL-3",
     "depends": ["sale_management", "survey", "mail", "portal"],
     "external_dependencies": {"python": ["xlsxwriter"]},
+    "post_init_hook": "post_init_hook",
     "data": [
         # security
         "security/res_groups.xml",

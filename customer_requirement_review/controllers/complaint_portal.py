@@ -1,9 +1,13 @@
+import math
+
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import plaintext2html
+
+from ..models.crr_guard_mixin import CRR_MAX_CHAR, CRR_MAX_QUANTITY, CRR_MAX_TEXT
 
 PORTAL_CATEGORIES = ("quality", "delivery", "quantity", "packaging", "documentation", "service", "price", "other")
 
@@ -117,7 +121,8 @@ class CrrComplaintPortal(CustomerPortal):
         # the order must be one of the user's own confirmed orders (checked again by record rules and constraints)
         order = self._crr_portal_orders().filtered(lambda o: o.id == order_id)
         subject = (post.get("subject") or "").strip()
-        category = post.get("category") if post.get("category") in PORTAL_CATEGORIES else "other"
+        description = post.get("description") or ""
+        category = post.get("category") or "other"
         try:
             affected_qty = float(post.get("affected_qty") or 0.0)
         except ValueError:
@@ -126,13 +131,25 @@ class CrrComplaintPortal(CustomerPortal):
             error = env._("Choose one of your own confirmed orders.")
         elif not subject:
             error = env._("Give your complaint a short subject.")
-        elif affected_qty < 0:
-            error = env._("The affected quantity must be a positive number.")
+        elif len(subject) > CRR_MAX_CHAR:
+            error = env._("Keep the subject under %(max)s characters; describe the details below.", max=CRR_MAX_CHAR)
+        elif len(description) > CRR_MAX_TEXT:
+            error = env._(
+                "Keep the description under %(max)s characters; attach documents in the conversation of the "
+                "complaint once it is sent.",
+                max=CRR_MAX_TEXT,
+            )
+        elif category not in PORTAL_CATEGORIES:
+            error = env._("Choose the kind of problem from the list.")
+        elif not (math.isfinite(affected_qty) and 0 <= affected_qty <= CRR_MAX_QUANTITY):
+            error = env._(
+                "The affected quantity must be a number between 0 and %(max)s, e.g. 12.", max=f"{CRR_MAX_QUANTITY:g}"
+            )
         if error:
             response = request.render(
                 "customer_requirement_review.portal_crr_complaint_new", self._crr_new_values(error=error, form=form)
             )
-            response.status_code = 400 if post.get("order_id") and not order else 200
+            response.status_code = 400
             return response
         partner = env.user.partner_id
         try:
@@ -149,7 +166,7 @@ class CrrComplaintPortal(CustomerPortal):
                     "company_id": order.company_id.id,
                 }
             )
-        except (AccessError, ValidationError) as exc:
+        except (AccessError, UserError) as exc:
             return request.render(
                 "customer_requirement_review.portal_crr_complaint_new",
                 self._crr_new_values(error=str(exc), form=form),

@@ -1,5 +1,3 @@
-import json
-
 from odoo import http
 from odoo.http import content_disposition, request
 
@@ -12,8 +10,8 @@ class CrrXlsxController(http.Controller):
         """Download the XLSX register of the given records (ids) or of a domain; only what the
         current user may read is exported."""
         exporter = request.env["crr.xlsx.export"]
-        record_ids = [int(record_id) for record_id in ids.split(",") if record_id.strip().isdigit()] if ids else []
-        parsed_domain = json.loads(domain) if domain else None
+        # malformed ids or domain: a UserError, answered as a 422 with its message (never a server error)
+        record_ids, parsed_domain = exporter._crr_parse_request(model_name, ids=ids, domain=domain)
         records = exporter._crr_records_for_export(model_name, ids=record_ids, domain=parsed_domain)
         content = exporter._crr_build_workbook(records._crr_xlsx_sheets())
         return request.make_response(

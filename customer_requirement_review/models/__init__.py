@@ -1,3 +1,4 @@
+from . import crr_guard_mixin
 from . import res_company
 from . import res_config_settings
 from . import crr_config_cache_mixin
@@ -9,6 +10,7 @@ from . import survey_user_input
 from . import survey_survey
 from . import survey_question
 from . import survey_question_answer
+from . import survey_user_input_line
 from . import crr_satisfaction_score
 from . import crr_satisfaction_campaign
 from . import crr_xlsx_export

@@ -18,7 +18,7 @@ class CrrChangeRequest(models.Model):
 
     _name = "crr.change.request"
     _description = "Order Change Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crr.review.mixin", "crr.record.guard.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.review.mixin", "crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "id desc"
     _check_company_auto = True
     _crr_action_fields = {
@@ -308,7 +308,7 @@ class CrrChangeRequest(models.Model):
             self.sudo().message_post(
                 body=self.env._("The change request is approved by every department concerned: it may be applied."),
                 partner_ids=requester.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
         elif state == "rejected":
             rejected = lines.filtered(lambda line: line.state == "rejected")
@@ -316,7 +316,7 @@ class CrrChangeRequest(models.Model):
             self.sudo().message_post(
                 body=self.env._("The change request is rejected. %(reasons)s", reasons=reasons),
                 partner_ids=requester.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
 
     # -- submit --------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ class CrrChangeRequest(models.Model):
 
     def action_submit(self):
         """Create the review lines of the departments concerned by the kinds of change and ask them."""
-        self.check_access("write")
+        self._crr_check_access("write")
         self._crr_check_submittable()
         now = fields.Datetime.now()
         line_vals = []
@@ -490,6 +490,7 @@ class CrrChangeRequest(models.Model):
 
     def action_apply(self):
         """Write the approved changes to the order, in one transaction, with the order row locked."""
+        self._crr_check_access("write")
         for request in self:
             request._crr_apply_one()
         return True
@@ -549,7 +550,7 @@ class CrrChangeRequest(models.Model):
                 table,
             ),
             partner_ids=reviewers.ids,
-            subtype_xmlid="mail.mt_comment",
+            subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
         )
         self.sudo().message_post(
             body=Markup("<p>%s</p>%s") % (
@@ -561,12 +562,13 @@ class CrrChangeRequest(models.Model):
                 table,
             ),
             partner_ids=(reviewers | self.requested_by_id.partner_id).ids,
-            subtype_xmlid="mail.mt_comment",
+            subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
         )
         return True
 
     # -- cancel --------------------------------------------------------------------------------
     def action_cancel(self):
+        self._crr_check_access("write")
         for request in self:
             if request.state not in CR_OPEN_STATES:
                 raise UserError(
@@ -603,6 +605,7 @@ class CrrChangeRequest(models.Model):
     # -- navigation / report -------------------------------------------------------------------
     def action_open_order(self):
         self.ensure_one()
+        self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",

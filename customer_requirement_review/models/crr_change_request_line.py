@@ -3,11 +3,18 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare
 
+from .crr_guard_mixin import CRR_MAX_NUMBER, CRR_MAX_QUANTITY
+
 
 class CrrChangeRequestLine(models.Model):
     _name = "crr.change.request.line"
     _description = "Order Change Request Line"
-    _inherit = ["crr.record.guard.mixin"]
+    _inherit = ["crr.record.guard.mixin", "crr.guard.mixin"]
+    # the sign is checked by _crr_check_values (whose message says how to remove a line)
+    _crr_number_bounds = {
+        "new_product_uom_qty": (-CRR_MAX_QUANTITY, CRR_MAX_QUANTITY),
+        "new_price_unit": (-CRR_MAX_NUMBER, CRR_MAX_NUMBER),
+    }
     _order = "change_request_id, sequence, id"
     _check_company_auto = True
 
@@ -130,6 +137,16 @@ class CrrChangeRequestLine(models.Model):
                         "tick Remove Line.",
                         line=what,
                         qty=line.new_product_uom_qty,
+                    )
+                )
+            if line.new_product_uom_qty > CRR_MAX_QUANTITY or line.new_price_unit > CRR_MAX_NUMBER:
+                raise ValidationError(
+                    self.env._(
+                        "The new quantity or unit price of %(line)s is out of range (at most %(qty)s units and a "
+                        "unit price of %(price)s): check the figures.",
+                        line=what,
+                        qty=f"{CRR_MAX_QUANTITY:g}",
+                        price=f"{CRR_MAX_NUMBER:g}",
                     )
                 )
             if line.new_price_unit < 0:

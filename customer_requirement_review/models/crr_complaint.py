@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext, is_html_empty
 
+from .crr_guard_mixin import CRR_MAX_NUMBER, CRR_MAX_QUANTITY
 from .crr_record_guard_mixin import crr_flag, crr_scope
 
 COMPLAINT_STATES = [
@@ -16,6 +17,8 @@ COMPLAINT_STATES = [
     ("rejected", "Rejected"),
     ("cancelled", "Cancelled"),
 ]
+# root cause, five whys and cost are the quality roles' internal notes: reviewers and review managers
+QUALITY_GROUPS = "customer_requirement_review.group_crr_reviewer"
 OPEN_STATES = ("new", "acknowledged", "investigating", "action", "verification")
 # fields a portal (share) user may set when opening a complaint, through the portal or over RPC
 PORTAL_CREATE_FIELDS = {
@@ -27,7 +30,7 @@ PORTAL_CREATE_FIELDS = {
 class CrrComplaint(models.Model):
     _name = "crr.complaint"
     _description = "Customer Complaint"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin"]
     _crr_action_fields = {
         "state": "action_acknowledge / action_investigate / action_start_actions / action_to_verification / "
         "action_close / action_reject / action_cancel / action_reset_to_new",
@@ -163,7 +166,7 @@ class CrrComplaint(models.Model):
     days_to_close = fields.Float(string="Days to Close", readonly=True, copy=False, aggregator="avg")
     # -- investigation (internal only) --
     containment_action = fields.Text(tracking=True, help="Immediate action taken to protect the customer.")
-    root_cause = fields.Text(groups="base.group_user", tracking=True)
+    root_cause = fields.Text(groups=QUALITY_GROUPS, tracking=True)
     cause_category = fields.Selection(
         [
             ("man", "Man"),
@@ -173,19 +176,19 @@ class CrrComplaint(models.Model):
             ("measurement", "Measurement"),
             ("environment", "Environment"),
         ],
-        groups="base.group_user",
+        groups=QUALITY_GROUPS,
         tracking=True,
     )
-    why_1 = fields.Char(groups="base.group_user")
-    why_2 = fields.Char(groups="base.group_user")
-    why_3 = fields.Char(groups="base.group_user")
-    why_4 = fields.Char(groups="base.group_user")
-    why_5 = fields.Char(groups="base.group_user")
+    why_1 = fields.Char(groups=QUALITY_GROUPS)
+    why_2 = fields.Char(groups=QUALITY_GROUPS)
+    why_3 = fields.Char(groups=QUALITY_GROUPS)
+    why_4 = fields.Char(groups=QUALITY_GROUPS)
+    why_5 = fields.Char(groups=QUALITY_GROUPS)
     currency_id = fields.Many2one(related="company_id.currency_id")
     cost = fields.Monetary(
         string="Complaint Cost",
         currency_field="currency_id",
-        groups="base.group_user",
+        groups=QUALITY_GROUPS,
         tracking=True,
         help="Cost of the complaint for the company: replacement, rework, transport, credit notes.",
     )
@@ -207,6 +210,9 @@ class CrrComplaint(models.Model):
     _name_company_uniq = models.Constraint(
         "UNIQUE(name, company_id)", "A complaint reference must be unique per company."
     )
+    # the guard's bounds (crr.guard.mixin) and the constraint below agree
+    _crr_number_bounds = {"affected_qty": (0, CRR_MAX_QUANTITY), "cost": (0, CRR_MAX_NUMBER)}
+
     _affected_qty_positive = models.Constraint(
         "CHECK(affected_qty >= 0)", "The affected quantity cannot be negative."
     )
@@ -264,6 +270,26 @@ class CrrComplaint(models.Model):
     # ------------------------------------------------------------------------------------------
     # constraints
     # ------------------------------------------------------------------------------------------
+    @api.constrains("affected_qty", "cost")
+    def _check_crr_amounts(self):
+        for complaint in self.sudo():
+            if not 0 <= complaint.affected_qty <= CRR_MAX_QUANTITY:
+                raise ValidationError(
+                    self.env._(
+                        "The affected quantity of complaint %(complaint)s must lie between 0 and %(max)s (got "
+                        "%(qty)s).",
+                        complaint=complaint.name, max=f"{CRR_MAX_QUANTITY:g}", qty=f"{complaint.affected_qty:g}",
+                    )
+                )
+            if not 0 <= complaint.cost <= CRR_MAX_NUMBER:
+                raise ValidationError(
+                    self.env._(
+                        "The cost of complaint %(complaint)s must lie between 0 and %(max)s (got %(cost)s): enter "
+                        "what the complaint cost the company, without sign.",
+                        complaint=complaint.name, max=f"{CRR_MAX_NUMBER:g}", cost=f"{complaint.cost:g}",
+                    )
+                )
+
     @api.constrains("order_id", "partner_id")
     def _check_order_partner(self):
         for complaint in self:
@@ -308,6 +334,8 @@ class CrrComplaint(models.Model):
     def create(self, vals_list):
         share = self.env.user.share and not self.env.su
         for vals in vals_list:
+            # the values are read below (date, contact): checked first
+            self._crr_validate_vals(self, vals)
             if share:
                 forbidden = set(vals) - PORTAL_CREATE_FIELDS
                 if forbidden:
@@ -376,7 +404,10 @@ class CrrComplaint(models.Model):
                 )
 
     def _crr_check_handler(self):
-        """Only reviewers and review managers handle complaints; salespeople create and follow them."""
+        """Only reviewers and review managers handle complaints; salespeople create and follow them.
+
+        The door of every status change: ids, group, then access and company of the complaints."""
+        self._crr_check_ids(self)
         if self.env.su:
             return
         if not self.env.user.has_group("customer_requirement_review.group_crr_reviewer"):
@@ -386,6 +417,7 @@ class CrrComplaint(models.Model):
                     "Ask a reviewer of the quality department to handle it."
                 )
             )
+        self._crr_check_access("write")
 
     def action_acknowledge(self):
         self._crr_check_handler()
@@ -541,6 +573,7 @@ class CrrComplaint(models.Model):
 
     def action_view_actions(self):
         self.ensure_one()
+        self._crr_check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "customer_requirement_review.action_crr_complaint_action"
         )
@@ -715,6 +748,10 @@ class CrrComplaint(models.Model):
             "is_overdue", "acknowledged_date", "closed_date", "days_to_close", "cause_category", "root_cause",
             "cost", "reply_date", "customer_acceptance",
         ]
+        # the quality roles' internal notes are exported to them only
+        internal = self.env.su or self.env.user._has_group(QUALITY_GROUPS)
+        if not internal:
+            field_names = [name for name in field_names if name not in ("cause_category", "root_cause", "cost")]
         for start in range(0, len(self.ids), batch_size):
             batch = self.browse(self.ids[start:start + batch_size])
             batch.fetch(field_names)
@@ -739,9 +776,9 @@ class CrrComplaint(models.Model):
                     complaint.acknowledged_date,
                     complaint.closed_date,
                     complaint.days_to_close if complaint.closed_date else False,
-                    labels["cause_category"].get(complaint.cause_category, ""),
-                    complaint.root_cause,
-                    complaint.cost,
+                    labels["cause_category"].get(complaint.cause_category, "") if internal else None,
+                    complaint.root_cause if internal else None,
+                    complaint.cost if internal else None,
                     complaint.reply_date,
                     labels["customer_acceptance"].get(complaint.customer_acceptance, ""),
                 ]

@@ -7,7 +7,7 @@ from .crr_record_guard_mixin import crr_scope
 class CrrComplaintAction(models.Model):
     _name = "crr.complaint.action"
     _description = "Complaint Corrective / Preventive Action"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "complaint_id, deadline, id"
     _check_company_auto = True
     _crr_action_fields = {
@@ -84,6 +84,8 @@ class CrrComplaintAction(models.Model):
 
     def action_done(self):
         """The responsible (or a reviewer) reports the action as carried out."""
+        # the responsible may be an employee with read-only access: read access and company checked here
+        self._crr_check_access("read")
         is_reviewer = self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")
         for action in self:
             if not is_reviewer and action.user_id != self.env.user:
@@ -105,6 +107,7 @@ class CrrComplaintAction(models.Model):
 
     def action_verify(self):
         """A reviewer checks that a done action is effective (records who and when)."""
+        self._crr_check_ids(self)
         if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")):
             raise AccessError(self.env._("Only reviewers and review managers may verify corrective actions."))
         is_manager = self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_manager")
@@ -124,6 +127,7 @@ class CrrComplaintAction(models.Model):
                         action=action.name,
                     )
                 )
+        self._crr_check_access("write")
         self._crr_check_complaint_open()
         with crr_scope():
             self.write(
@@ -137,8 +141,10 @@ class CrrComplaintAction(models.Model):
 
     def action_reopen(self):
         """Send a done or verified action back to open (not effective)."""
+        self._crr_check_ids(self)
         if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")):
             raise AccessError(self.env._("Only reviewers and review managers may reopen corrective actions."))
+        self._crr_check_access("write")
         self._crr_check_complaint_open()
         with crr_scope():
             self.write({"state": "open", "done_date": False, "verified_by_id": False, "verified_date": False})

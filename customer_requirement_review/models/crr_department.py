@@ -6,7 +6,7 @@ from .crr_change_kinds import KIND_DEPARTMENT_FLAGS
 class CrrDepartment(models.Model):
     _name = "crr.department"
     _description = "Review Department"
-    _inherit = ["mail.thread", "crr.config.cache.mixin"]
+    _inherit = ["mail.thread", "crr.config.cache.mixin", "crr.guard.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 

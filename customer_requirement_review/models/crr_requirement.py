@@ -29,7 +29,7 @@ REQUIREMENT_SOURCES = [
 class CrrRequirement(models.Model):
     _name = "crr.requirement"
     _description = "Customer Requirement (Requirement Response List)"
-    _inherit = ["mail.thread", "crr.record.guard.mixin"]
+    _inherit = ["mail.thread", "crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "order_id, sequence, id"
     _check_company_auto = True
     _crr_action_fields = {
@@ -84,6 +84,7 @@ class CrrRequirement(models.Model):
             requirement.is_deficiency_open = requirement.response == "deviation" and not requirement.deficiency_closed
 
     def action_close_deficiency(self):
+        self._crr_check_access("write")
         for requirement in self:
             if requirement.response != "deviation":
                 raise UserError(

@@ -4,7 +4,7 @@ from odoo import api, fields, models, tools
 class CrrRequirementTemplate(models.Model):
     _name = "crr.requirement.template"
     _description = "Customer Requirement Template"
-    _inherit = ["mail.thread", "crr.config.cache.mixin"]
+    _inherit = ["mail.thread", "crr.config.cache.mixin", "crr.guard.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 

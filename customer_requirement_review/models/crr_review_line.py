@@ -22,7 +22,7 @@ class CrrReviewLine(models.Model):
 
     _name = "crr.review.line"
     _description = "Requirement Review Line"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "order_id desc, round desc, sequence, id"
     _check_company_auto = True
     _rec_names_search = ["order_id", "department_id"]
@@ -176,9 +176,15 @@ class CrrReviewLine(models.Model):
         substitutions = self.env["crr.review.substitute"].sudo().search(
             [("date_from", "<=", today), ("date_to", ">=", today)]
         )
+        # only internal reviewers of the line's company substitute (as in _crr_active_substitutions)
+        substitutions = substitutions.filtered(
+            lambda s: not s.substitute_id.share
+            and s.substitute_id._has_group("customer_requirement_review.group_crr_reviewer")
+        )
         for line in self:
             line.substitute_user_ids = substitutions.filtered(
                 lambda s, line=line: s.user_id in line.department_id.user_ids
+                and s.company_id == line.company_id
                 and (not s.department_ids or line.department_id in s.department_ids)
             ).substitute_id
 
@@ -196,10 +202,13 @@ class CrrReviewLine(models.Model):
     def _compute_can_decide(self):
         user = self.env.user
         is_manager = user.has_group("customer_requirement_review.group_crr_manager")
+        # only reviewers ever decide (as _crr_check_decider)
+        is_reviewer = user._has_group("customer_requirement_review.group_crr_reviewer")
         substituted = self.env["crr.review.substitute"]._crr_departments_substituted(user)
         for line in self:
             line.can_decide = bool(
-                line.state == "pending"
+                is_reviewer
+                and line.state == "pending"
                 and line._crr_decision_open()
                 and (is_manager or user in line.department_id.user_ids or line.department_id in substituted)
                 and not line._crr_four_eyes_blocks(user)
@@ -466,16 +475,33 @@ class CrrReviewLine(models.Model):
         for subject, lines in self._crr_subjects().items():
             subject._crr_review_lines_decided(lines)
 
+    def _crr_check_decider(self, opinion=None, conditions=None, reason=None):
+        """The door of every decision (called first, before any ``sudo()``): valid ids, a reviewer (a portal
+        user or an employee outside the Reviewer group never decides, even when named substitute), the lines
+        of the user's companies, and texts that are texts."""
+        self._crr_check_ids(self)
+        self._crr_check_group(
+            "customer_requirement_review.group_crr_reviewer",
+            self.env._("Only reviewers and review managers may decide review lines."),
+        )
+        self._crr_check_company_access()
+        self._crr_text_arg(opinion, self.env._("opinion"))
+        self._crr_text_arg(conditions, self.env._("conditions"))
+        self._crr_text_arg(reason, self.env._("reason"))
+
     def action_approve(self, opinion=None, conditions=None):
         """Approve the lines (optionally with an opinion and conditions)."""
+        self._crr_check_decider(opinion=opinion, conditions=conditions)
         return self._crr_decide("approved", opinion=opinion, conditions=conditions)
 
     def action_reject(self, opinion=None):
         """Reject the lines; an opinion (written before, or given here) is required."""
+        self._crr_check_decider(opinion=opinion)
         return self._crr_decide("rejected", opinion=opinion)
 
     def action_reopen(self, reason=None):
         """Review managers reopen a decided line of the current round, with a reason (tracked)."""
+        self._crr_check_decider(reason=reason)
         if not self.env.user.has_group("customer_requirement_review.group_crr_manager"):
             raise UserError(self.env._("Only review managers may reopen a decided review line."))
         if not (reason or "").strip():
@@ -517,6 +543,7 @@ class CrrReviewLine(models.Model):
 
     def _crr_decision_wizard(self, decision):
         self.ensure_one()
+        self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reject") if decision == "rejected" else self.env._("Approve with Conditions"),
@@ -536,6 +563,7 @@ class CrrReviewLine(models.Model):
 
     def action_open_reopen_wizard(self):
         self.ensure_one()
+        self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reopen Review Line"),
@@ -547,6 +575,7 @@ class CrrReviewLine(models.Model):
 
     def action_open_order(self):
         self.ensure_one()
+        self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -628,7 +657,7 @@ class CrrReviewLine(models.Model):
                     deadline=line.deadline,
                 ),
                 partner_ids=partners.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
         lines.write({"last_reminder_date": today})
         return True

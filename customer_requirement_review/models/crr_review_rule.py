@@ -8,7 +8,7 @@ from odoo.fields import Domain
 class CrrReviewRule(models.Model):
     _name = "crr.review.rule"
     _description = "Requirement Review Rule"
-    _inherit = ["mail.thread", "crr.config.cache.mixin"]
+    _inherit = ["mail.thread", "crr.config.cache.mixin", "crr.guard.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -73,16 +73,25 @@ class CrrReviewRule(models.Model):
 
     @api.constrains("domain")
     def _check_domain(self):
-        orders = self.env["sale.order"]
+        orders = self.env["sale.order"].sudo()
+        # one order to evaluate the condition on in memory, as the review requests do (filtered_domain)
+        sample = orders.search([], limit=1)
         for rule in self:
             value = rule._crr_parse_domain()
             try:
                 Domain(value).validate(orders)
-            except Exception as exc:  # any parsing problem is reported to the admin
+                # the condition must work as the review uses it: a search in the database and an evaluation in
+                # memory; a value of the wrong type (a text compared with an amount) fails here, not at every
+                # later review request of the company
+                with self.env.cr.savepoint():
+                    orders.search(value, limit=1)
+                sample.filtered_domain(value)
+            except Exception as exc:  # any problem of the condition is reported to the admin
                 raise ValidationError(
                     self.env._(
                         "The condition of review rule %(rule)s cannot be used on quotations: %(error)s. "
-                        "Check the field names and operators in the condition editor.",
+                        "Check the field names, operators and values (a number for an amount, True or False for "
+                        "a flag) in the condition editor.",
                         rule=rule.name,
                         error=exc,
                     )
@@ -179,6 +188,10 @@ class CrrReviewRule(models.Model):
             rule = self.env.ref(f"customer_requirement_review.{xmlid}", raise_if_not_found=False)
             if rule:
                 rules |= rule.sudo()
+        # a company that has rules keeps them (the install hook runs this on every existing company)
+        with_rules = set(
+            self.sudo().with_context(active_test=False).search([("company_id", "in", companies.ids)]).company_id.ids
+        )
         for company in companies:
             existing = Department.with_context(active_test=False).search([("company_id", "=", company.id)])
             by_code = {department.code: department for department in existing}
@@ -186,7 +199,7 @@ class CrrReviewRule(models.Model):
                 if template.code not in by_code:
                     by_code[template.code] = template.copy({"company_id": company.id, "user_ids": [(5, 0, 0)]})
             for rule in rules:
-                if rule.company_id == company:
+                if rule.company_id == company or company.id in with_rules:
                     continue
                 departments = Department.browse(
                     [by_code[d.code].id for d in rule.department_ids if d.code in by_code]

@@ -1,11 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+REVIEWER_GROUP = "customer_requirement_review.group_crr_reviewer"
+MANAGER_GROUP = "customer_requirement_review.group_crr_manager"
 
 
 class CrrReviewSubstitute(models.Model):
     _name = "crr.review.substitute"
     _description = "Review Substitute"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crr.guard.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -66,6 +69,61 @@ class CrrReviewSubstitute(models.Model):
             if record.user_id == record.substitute_id:
                 raise ValidationError(self.env._("A reviewer cannot be their own substitute."))
 
+    @api.constrains("user_id", "substitute_id", "company_id")
+    def _check_reviewers(self):
+        """The absent reviewer and the substitute are internal reviewers of the substitution's company."""
+        for record in self.sudo():
+            for user in (record.user_id, record.substitute_id):
+                if user.share or not user._has_group(REVIEWER_GROUP):
+                    raise ValidationError(
+                        self.env._(
+                            "%(user)s is not a reviewer: a substitution is between internal users of the Reviewer "
+                            "group (Requirement Review). Choose a reviewer of %(company)s.",
+                            user=user.name,
+                            company=record.company_id.name,
+                        )
+                    )
+                if record.company_id not in user.company_ids:
+                    raise ValidationError(
+                        self.env._(
+                            "%(user)s does not work in %(company)s: the substitute must be a reviewer of the "
+                            "substitution's company.",
+                            user=user.name,
+                            company=record.company_id.name,
+                        )
+                    )
+
+    def _crr_check_substitution_rights(self, vals=None):
+        """Review managers manage every substitution; a reviewer only their own absences (as the absent
+        reviewer). Checked on the records and on the absent reviewer written."""
+        if self.env.su or self.env.user._has_group(MANAGER_GROUP):
+            return
+        user = self.env.user
+        others = self.filtered(lambda record: record.user_id != user)
+        if others or (vals and "user_id" in vals and vals["user_id"] != user.id):
+            raise AccessError(
+                self.env._(
+                    "Only review managers, or the absent reviewer for their own absence, may create, change or "
+                    "delete a substitution."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.setdefault("user_id", self.env.uid)
+            self.browse()._crr_check_substitution_rights(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._crr_check_ids(self)
+        self._crr_check_substitution_rights(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_crr_check_rights(self):
+        self._crr_check_substitution_rights()
+
     @api.model
     def _crr_active_substitutions(self, substitutes, date=None):
         """``[(substitution, departments)]`` in force on ``date`` for the given substitute users: the
@@ -74,6 +132,11 @@ class CrrReviewSubstitute(models.Model):
         date = date or fields.Date.context_today(self)
         substitutions = self.sudo().search(
             [("substitute_id", "in", substitutes.ids), ("date_from", "<=", date), ("date_to", ">=", date)]
+        )
+        # only internal reviewers ever decide, whatever a substitution says
+        substitutions = substitutions.filtered(
+            lambda s: not s.substitute_id.share and s.substitute_id._has_group(REVIEWER_GROUP)
+            and s.company_id in s.substitute_id.company_ids
         )
         reviewed = self.env["crr.department"].sudo().search([("user_ids", "in", substitutions.user_id.ids)])
         result = []

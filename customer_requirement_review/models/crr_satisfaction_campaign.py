@@ -11,7 +11,7 @@ from .survey_user_input import CRR_BANDS
 class CrrSatisfactionCampaign(models.Model):
     _name = "crr.satisfaction.campaign"
     _description = "Customer Satisfaction Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.guard.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -77,6 +77,9 @@ class CrrSatisfactionCampaign(models.Model):
     criterion_stats_html = fields.Html(
         string="Mean per Criterion", compute="_compute_criterion_stats_html", sanitize=False,
     )
+
+    # the year makes the campaign's dates: a year the calendar cannot hold is refused before they are computed
+    _crr_number_bounds = {"year": (1901, 2999)}
 
     _dates_check = models.Constraint("CHECK(date_from <= date_to)", "The campaign must end after it starts.")
 
@@ -250,6 +253,7 @@ class CrrSatisfactionCampaign(models.Model):
 
     def action_load_customers(self):
         """Set the customers to those with confirmed sales orders dated in the campaign period (one query)."""
+        self._crr_check_access("write")
         for campaign in self:
             if campaign.state != "draft":
                 raise UserError(self.env._("Customers can only be loaded while the campaign is a draft."))
@@ -276,6 +280,7 @@ class CrrSatisfactionCampaign(models.Model):
 
     def action_send(self):
         """Invite each customer's contact with a personal link to the survey, by e-mail."""
+        self._crr_check_access("write")
         template = self.env.ref("customer_requirement_review.mail_template_crr_satisfaction_invite")
         for campaign in self:
             campaign.check_access("write")
@@ -314,6 +319,7 @@ class CrrSatisfactionCampaign(models.Model):
 
     def action_remind(self):
         """Send the personal link again to the customers who have not completed the survey."""
+        self._crr_check_access("write")
         template = self.env.ref("customer_requirement_review.mail_template_crr_satisfaction_invite")
         for campaign in self:
             campaign.check_access("write")
@@ -327,16 +333,19 @@ class CrrSatisfactionCampaign(models.Model):
         return True
 
     def action_close(self):
+        self._crr_check_access("write")
         self.write({"state": "closed"})
         return True
 
     def action_reopen(self):
+        self._crr_check_access("write")
         for campaign in self:
             campaign.state = "sent" if campaign.user_input_ids else "draft"
         return True
 
     def action_view_scores(self):
         self.ensure_one()
+        self._crr_check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_satisfaction_score")
         action["domain"] = [("campaign_id", "=", self.id)]
         action["context"] = {"search_default_group_question": 1}

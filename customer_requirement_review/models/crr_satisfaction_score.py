@@ -4,6 +4,8 @@ from odoo import fields, models
 class CrrSatisfactionScore(models.Model):
     _name = "crr.satisfaction.score"
     _description = "Customer Satisfaction Criterion Score"
+    _inherit = ["crr.guard.mixin"]
+    _crr_number_bounds = {"score": (0, 100), "weight": (0, 1000)}
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_name = "question_id"

@@ -56,6 +56,52 @@ class CrrXlsxExport(models.AbstractModel):
         }
 
     @api.model
+    def _crr_parse_request(self, model_name, ids=None, domain=None):
+        """The ids (comma-separated) and the domain (JSON) of a download request, checked: a malformed value
+        is answered with a UserError saying what to send, never a server error."""
+        if not self._crr_exportable(model_name):
+            raise UserError(self.env._("Records of type %(model)s cannot be exported as a register.",
+                                       model=model_name))
+        record_ids = []
+        for part in (ids or "").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or len(part) > 10:
+                raise UserError(
+                    self.env._("%(value)s is not a record id: send ids as numbers separated by commas.",
+                               value=part[:40])
+                )
+            record_ids.append(int(part))
+        if not domain:
+            return record_ids, None
+        try:
+            parsed = json.loads(domain)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, list):
+            raise UserError(
+                self.env._(
+                    "The domain of the export is not a JSON list of conditions, e.g. "
+                    "[[\"state\", \"=\", \"closed\"]]."
+                )
+            )
+        model = self.env[model_name]
+        try:
+            with self.env.cr.savepoint():
+                model.search_count(parsed, limit=1)
+        except Exception as exc:  # any problem of the domain is the sender's to fix
+            raise UserError(
+                self.env._(
+                    "The domain of the export cannot be used on %(model)s: %(error)s. Check the field names, "
+                    "operators and values.",
+                    model=model._description,
+                    error=str(exc)[:200],
+                )
+            ) from exc
+        return record_ids, parsed
+
+    @api.model
     def _crr_records_for_export(self, model_name, ids=None, domain=None):
         """The records of an export request, read as the current user: access rights and record
         rules decide what is exported; unknown ids are simply not exported."""

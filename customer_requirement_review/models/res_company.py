@@ -175,6 +175,28 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("Review and complaint deadlines and thresholds cannot be negative.")
                 )
+            maxima = (
+                (company.crr_review_deadline_days, 365, self.env._("review deadline (days)")),
+                (company.crr_payment_days_threshold, 3650, self.env._("maximum normal payment days")),
+                (company.crr_amount_threshold, 1e12, self.env._("large order amount")),
+                (company.crr_complaint_ack_hours_minor, 720, self.env._("hours to acknowledge a complaint")),
+                (company.crr_complaint_ack_hours_major, 720, self.env._("hours to acknowledge a complaint")),
+                (company.crr_complaint_ack_hours_critical, 720, self.env._("hours to acknowledge a complaint")),
+                (company.crr_complaint_close_days_minor, 365, self.env._("days to close a complaint")),
+                (company.crr_complaint_close_days_major, 365, self.env._("days to close a complaint")),
+                (company.crr_complaint_close_days_critical, 365, self.env._("days to close a complaint")),
+            )
+            for value, maximum, label in maxima:
+                if value > maximum:
+                    raise ValidationError(
+                        self.env._(
+                            "The %(setting)s of %(company)s cannot exceed %(max)s (got %(value)s).",
+                            setting=label,
+                            company=company.name,
+                            max=f"{maximum:g}",
+                            value=f"{value:g}",
+                        )
+                    )
 
     # -- complaint e-mail intake (one mail alias per company) -------------------------------------
     crr_complaint_alias_id = fields.Many2one(

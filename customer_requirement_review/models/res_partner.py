@@ -27,6 +27,7 @@ class ResPartner(models.Model):
 
     def action_view_crr_complaints(self):
         self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_records(self, "read")
         commercial = self.commercial_partner_id
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_complaint")
         action["domain"] = [("partner_id", "child_of", commercial.id)]
@@ -75,6 +76,7 @@ class ResPartner(models.Model):
 
     def action_view_crr_satisfaction(self):
         self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_records(self, "read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_satisfaction_score")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_group_period": 1}

@@ -248,6 +248,7 @@ class SaleOrder(models.Model):
         return needed
 
     def action_confirm(self):
+        self._crr_door("write")
         self._crr_classify_unrequested()
         return super().action_confirm()
 
@@ -284,6 +285,7 @@ class SaleOrder(models.Model):
 
     def action_quotation_send(self):
         # pro-forma invoices too: a client may send any context key
+        self._crr_door("read")
         self._crr_check_send_allowed()
         return super().action_quotation_send()
 
@@ -356,8 +358,14 @@ class SaleOrder(models.Model):
         return False
 
     # -- navigation ----------------------------------------------------------------------------------
+    # -- access -------------------------------------------------------------------------------------
+    def _crr_door(self, operation):
+        """Ids, access and company of the orders a public method touches, checked before any ``sudo()``."""
+        return self.env["crr.guard.mixin"]._crr_check_records(self, operation)
+
     def action_view_review_lines(self):
         self.ensure_one()
+        self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_review_line")
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"default_order_id": self.id, "search_default_group_round": 1}
@@ -365,6 +373,7 @@ class SaleOrder(models.Model):
 
     def action_open_contract_type_wizard(self):
         self.ensure_one()
+        self._crr_door("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Contract Type"),
@@ -395,6 +404,7 @@ class SaleOrder(models.Model):
 
     def action_view_crr_complaints(self):
         self.ensure_one()
+        self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_complaint")
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {

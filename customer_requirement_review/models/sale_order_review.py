@@ -16,6 +16,7 @@ class SaleOrder(models.Model):
     # -- requirement templates ---------------------------------------------------------------------
     def action_crr_load_requirements(self):
         """Prefill the requirement list from the matching templates not applied yet."""
+        self._crr_door("write")
         vals_list = []
         for order in self:
             matching = self.env["crr.requirement.template"]._crr_matching(order)
@@ -126,7 +127,7 @@ class SaleOrder(models.Model):
             self.sudo().message_post(
                 body=self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round),
                 partner_ids=salesperson.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
         elif state == "rejected":
             rejected = lines.filtered(lambda line: line.state == "rejected")
@@ -142,7 +143,7 @@ class SaleOrder(models.Model):
                     reasons=reasons,
                 ),
                 partner_ids=salesperson.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
 
     # -- request -----------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ class SaleOrder(models.Model):
 
     def action_request_review(self):
         """Evaluate the rules and open a new review round (one line per required department)."""
-        self.check_access("write")
+        self._crr_door("write")
         # the user may write these orders: their lines are read without checking the access to each again
         lines = self._crr_product_lines()
         with_products = set(lines.order_id.ids)
@@ -379,10 +380,12 @@ class SaleOrder(models.Model):
     # -- contract type override --------------------------------------------------------------------
     def action_override_contract_type(self, contract_type, reason):
         """Review managers set the contract type with a reason (tracked)."""
+        self._crr_door("write")
         if not self.env.user.has_group("customer_requirement_review.group_crr_manager"):
             raise UserError(self.env._("Only review managers may override the contract type."))
         if contract_type not in ("regular", "special"):
             raise UserError(self.env._("The contract type must be regular or special."))
+        self.env["crr.guard.mixin"]._crr_text_arg(reason, self.env._("reason"))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for overriding the contract type."))
         with crr_scope():

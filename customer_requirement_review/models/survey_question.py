@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# weights are relative: 1 to 10 in practice; a bound keeps the weighted mean a number
+CRR_MAX_WEIGHT = 1000
+
 
 class SurveyQuestion(models.Model):
     _inherit = "survey.question"
@@ -27,11 +30,12 @@ class SurveyQuestion(models.Model):
                         question=question.title,
                     )
                 )
-            if question.crr_weight <= 0:
+            if not 0 < question.crr_weight <= CRR_MAX_WEIGHT:
                 raise ValidationError(
                     self.env._(
-                        "The weight of the satisfaction criterion %(question)s must be greater than zero "
-                        "(got %(weight)s).",
+                        "The weight of the satisfaction criterion %(question)s must be greater than zero and at "
+                        "most %(max)s (got %(weight)s).",
+                        max=CRR_MAX_WEIGHT,
                         question=question.title,
                         weight=question.crr_weight,
                     )
@@ -45,7 +49,7 @@ class SurveyQuestion(models.Model):
         if line.skipped:
             return None
         if self.question_type == "simple_choice":
-            if line.answer_type != "suggestion" or not line.suggested_answer_id:
+            if line.answer_type != "suggestion" or line.suggested_answer_id.question_id != self:
                 return None
             return line.suggested_answer_id.answer_score
         if self.question_type == "scale" and line.answer_type == "scale":

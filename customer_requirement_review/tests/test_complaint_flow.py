@@ -217,8 +217,12 @@ class TestComplaintFlow(ComplaintCommon):
         with self.assertRaisesRegex(UserError, "must be done before it is verified"):
             action.with_user(self.reviewer).action_verify()
         other_employee = new_test_user(self.env, login="crr_cc_other_emp", groups="base.group_user")
-        with self.assertRaisesRegex(AccessError, "Only the responsible of action Train operators"):
+        # another employee does not even see the action
+        with self.assertRaises(AccessError):
             action.with_user(other_employee).action_done()
+        # a salesperson of the complaint sees it, but is not its responsible
+        with self.assertRaisesRegex(AccessError, "Only the responsible of action Train operators"):
+            action.with_user(self.salesperson).action_done()
         action.with_user(self.employee).action_done()
         with self.assertRaisesRegex(AccessError, "Only reviewers and review managers may verify"):
             action.with_user(self.employee).action_verify()
@@ -284,8 +288,16 @@ class TestComplaintFlow(ComplaintCommon):
             complaint.with_user(self.salesperson).action_acknowledge()
         with self.assertRaises(AccessError):
             complaint.with_user(self.salesperson).unlink()
-        # plain employees read but do not edit complaints
-        complaint.with_user(self.employee).read(["name", "root_cause"])
+        # plain employees read the complaints they hold an action of, without the quality roles' internal
+        # notes, and do not edit them
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.employee).read(["name"])
+        self.env["crr.complaint.action"].create(
+            {"complaint_id": complaint.id, "name": "Sort the stock", "user_id": self.employee.id}
+        )
+        complaint.with_user(self.employee).read(["name"])
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.employee).read(["root_cause"])
         with self.assertRaises(AccessError):
             complaint.with_user(self.employee).write({"subject": "changed"})
         with self.assertRaises(AccessError):

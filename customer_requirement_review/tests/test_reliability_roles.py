@@ -1,7 +1,8 @@
 """Every role against every model: read, create, write and unlink, allowed or denied per cell.
 
-Roles: a salesperson (owner of the order), a reviewer of one department (quality), a review manager,
-a portal user of the customer, and a review manager of another company. The records all belong to
+Roles: a salesperson (owner of the order), an all-documents salesperson, a reviewer of one department
+(quality), a review manager, a sales administrator, an employee without sales rights, a portal user of the
+customer and one of another customer, and a review manager of another company. The records all belong to
 the first company and to the salesperson's order.
 """
 
@@ -12,44 +13,63 @@ from odoo.tests import new_test_user, tagged
 
 from .common_review import CrrReviewCommon
 
-ROLES = ("salesperson", "reviewer", "manager", "portal", "other_company")
+ROLES = (
+    "salesperson", "sales_all", "reviewer", "manager", "sales_admin", "employee", "portal", "portal_b",
+    "other_company",
+)
 OPERATIONS = ("read", "create", "write", "unlink")
 
 # expected access per model and role: R(ead) C(reate) W(rite) U(nlink); '-' denied
 EXPECTED = {
     "crr.department": {
         "salesperson": "R---", "reviewer": "R---", "manager": "RCWU", "portal": "----", "other_company": "----",
+        "sales_all": "R---", "sales_admin": "R---", "employee": "R---", "portal_b": "----",
     },
     "crr.review.rule": {
         "salesperson": "R---", "reviewer": "R---", "manager": "RCWU", "portal": "----", "other_company": "----",
+        "sales_all": "R---", "sales_admin": "R---", "employee": "R---", "portal_b": "----",
     },
     "crr.review.line": {
         "salesperson": "R---", "reviewer": "R-W-", "manager": "R-W-", "portal": "----", "other_company": "----",
+        "sales_all": "R---", "sales_admin": "R---", "employee": "----", "portal_b": "----",
     },
     "crr.requirement": {
         "salesperson": "RCWU", "reviewer": "RCWU", "manager": "RCWU", "portal": "----", "other_company": "----",
+        "sales_all": "RCWU", "sales_admin": "RCWU", "employee": "----", "portal_b": "----",
     },
     "crr.complaint": {
         "salesperson": "RCW-", "reviewer": "RCW-", "manager": "RCWU", "portal": "RC--", "other_company": "----",
+        "sales_all": "RCW-", "sales_admin": "RCW-", "employee": "----", "portal_b": "----",
     },
     "crr.complaint.action": {
         "salesperson": "R---", "reviewer": "RCWU", "manager": "RCWU", "portal": "----", "other_company": "----",
+        "sales_all": "R---", "sales_admin": "R---", "employee": "----", "portal_b": "----",
     },
     "sale.order": {
         "salesperson": "RCW-", "reviewer": "RC--", "manager": "RCW-", "portal": "R---", "other_company": "----",
+        "sales_all": "RCW-", "sales_admin": "RCWU", "employee": "----", "portal_b": "----",
     },
     # a draft change request of the salesperson's confirmed order (no review line yet)
     "crr.change.request": {
         "salesperson": "RCWU", "reviewer": "----", "manager": "RCWU", "portal": "----", "other_company": "----",
+        "sales_all": "RCWU", "sales_admin": "RCWU", "employee": "----", "portal_b": "----",
     },
     "crr.change.request.line": {
         "salesperson": "RCWU", "reviewer": "----", "manager": "RCWU", "portal": "----", "other_company": "----",
+        "sales_all": "RCWU", "sales_admin": "RCWU", "employee": "----", "portal_b": "----",
     },
     "crr.satisfaction.campaign": {
         "salesperson": "R---", "reviewer": "R---", "manager": "RCWU", "portal": "----", "other_company": "----",
+        "sales_all": "R---", "sales_admin": "R---", "employee": "----", "portal_b": "----",
+    },
+    # the substitution of the finance reviewer: reviewers manage their own absences only, review managers all
+    "crr.review.substitute": {
+        "salesperson": "R---", "reviewer": "RC--", "manager": "RCWU", "portal": "----", "other_company": "----",
+        "sales_all": "R---", "sales_admin": "R---", "employee": "R---", "portal_b": "----",
     },
     "crr.satisfaction.score": {
         "salesperson": "R---", "reviewer": "R---", "manager": "R---", "portal": "----", "other_company": "----",
+        "sales_all": "R---", "sales_admin": "R---", "employee": "----", "portal_b": "----",
     },
 }
 
@@ -67,12 +87,19 @@ class TestReliabilityRoles(CrrReviewCommon):
             "reviewer": cls.reviewers["quality"],
             "manager": cls.manager,
             "portal": new_test_user(env, login="crr_t_roles_portal", groups="base.group_portal"),
+            "sales_all": new_test_user(
+                env, login="crr_t_roles_all", groups="sales_team.group_sale_salesman_all_leads"
+            ),
+            "sales_admin": new_test_user(env, login="crr_t_roles_admin", groups="sales_team.group_sale_manager"),
+            "employee": new_test_user(env, login="crr_t_roles_employee", groups="base.group_user"),
+            "portal_b": new_test_user(env, login="crr_t_roles_portal_b", groups="base.group_portal"),
             "other_company": new_test_user(
                 env, login="crr_t_roles_b", groups="customer_requirement_review.group_crr_manager",
                 company_id=company_b.id, company_ids=[Command.set(company_b.ids)],
             ),
         }
         cls.users["portal"].partner_id.parent_id = cls.customer
+        cls.users["portal_b"].partner_id.parent_id = env["res.partner"].create({"name": "Roles Customer B"})
         # a special contract: every department reviews, quality included
         cls.order = cls._order(products=[cls.new_good])
         cls.order.with_user(cls.salesperson).action_request_review()
@@ -103,7 +130,12 @@ class TestReliabilityRoles(CrrReviewCommon):
         answer._save_lines(cls.criterion, cls.criterion.suggested_answer_ids[:1].id)
         answer._mark_done()
         cls.answer = answer
+        cls.substitution = env["crr.review.substitute"].create({
+            "user_id": cls.reviewers["finance"].id, "substitute_id": cls.reviewers["technical"].id,
+            "date_to": "2026-12-31",
+        })
         cls.records = {
+            "crr.review.substitute": cls.substitution,
             "crr.department": cls.dep["quality"],
             "crr.review.rule": cls.rule,
             "crr.review.line": cls.line,
@@ -135,6 +167,10 @@ class TestReliabilityRoles(CrrReviewCommon):
                                           "company_id": company},
             "crr.satisfaction.score": {"user_input_id": self.answer.id, "question_id": self.criterion.id,
                                        "score": 55, "weight": 1},
+            # the quality reviewer's own absence
+            "crr.review.substitute": {"user_id": self.reviewers["quality"].id,
+                                      "substitute_id": self.reviewers["technical"].id, "date_to": "2026-12-31",
+                                      "company_id": company},
         }[model]
 
     WRITE_VALS = {
@@ -149,6 +185,7 @@ class TestReliabilityRoles(CrrReviewCommon):
         "crr.change.request.line": {"new_product_uom_qty": 7},
         "crr.satisfaction.campaign": {"name": "Roles"},
         "crr.satisfaction.score": {"score": 55},
+        "crr.review.substitute": {"note": "Back on Monday"},
     }
 
     def _check_cell(self, model, role, operation, allowed):

@@ -248,6 +248,8 @@ class TestReviewFlow(CrrReviewCommon):
             finance_line.with_user(self.manager).write({"opinion": "changed"})
 
     def test_four_eyes(self):
+        # a salesperson who is also a reviewer of the sales department (only reviewers ever decide)
+        self.salesperson.group_ids = [Command.link(self.env.ref("customer_requirement_review.group_crr_reviewer").id)]
         self.dep["sales"].user_ids = [Command.link(self.salesperson.id)]
         order = self._order(products=[self.service])
         order.with_user(self.salesperson).action_request_review()

@@ -4,6 +4,7 @@ from odoo import fields, models
 class CrrContractTypeWizard(models.TransientModel):
     _name = "crr.contract.type.wizard"
     _description = "Override the Contract Type of an Order"
+    _inherit = ["crr.guard.mixin"]
 
     order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
     contract_type = fields.Selection(
@@ -13,5 +14,6 @@ class CrrContractTypeWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        self._crr_check_access("write")
         self.order_id.action_override_contract_type(self.contract_type, self.reason)
         return {"type": "ir.actions.act_window_close"}

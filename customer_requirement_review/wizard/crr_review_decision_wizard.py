@@ -4,6 +4,7 @@ from odoo import fields, models
 class CrrReviewDecisionWizard(models.TransientModel):
     _name = "crr.review.decision.wizard"
     _description = "Review Decision (approve with conditions or reject)"
+    _inherit = ["crr.guard.mixin"]
 
     line_id = fields.Many2one("crr.review.line", string="Review Line", required=True, ondelete="cascade")
     decision = fields.Selection(
@@ -14,6 +15,7 @@ class CrrReviewDecisionWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        self._crr_check_access("write")
         if self.decision == "rejected":
             self.line_id.action_reject(opinion=self.opinion)
         else:
