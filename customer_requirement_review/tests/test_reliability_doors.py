@@ -66,7 +66,7 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
         # a special contract in review (every department), the sales line approved
         cls.order = cls._order(products=[cls.new_good])
         cls.order.with_user(cls.salesperson).action_request_review()
-        lines = cls.order._crr_order_review_lines()
+        lines = cls.order._crr_round_lines()
         cls.quality_line = lines.filtered(lambda line: line.department_id == cls.dep["quality"])
         cls.sales_line = lines.filtered(lambda line: line.department_id == cls.dep["sales"])
         cls.sales_line.with_user(cls.reviewers["sales"]).action_approve()
@@ -82,7 +82,7 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
             "order_line": [Command.create({"product_id": cls.new_good.id, "product_uom_qty": 1})],
         })
         cls.order_b.action_request_review()
-        cls.line_b = cls.order_b._crr_order_review_lines().filtered(lambda line: line.department_id.code == "quality")
+        cls.line_b = cls.order_b._crr_round_lines().filtered(lambda line: line.department_id.code == "quality")
         cls.department_b = cls.line_b.department_id
         # confirmed orders: of the salesperson (A), of another salesperson (A), of customer B
         (cls.company | cls.company_b).crr_review_mode = "off"
@@ -318,7 +318,7 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
         """A substitution naming a portal user or an employee (legacy data, written in SQL) gives no power."""
         self._approve_all(self.order, codes=["sales", "technical", "quality", "production", "procurement",
                                               "logistics", "finance"])
-        gm_line = self.order._crr_order_review_lines().filtered("is_final_approval")
+        gm_line = self.order._crr_round_lines().filtered("is_final_approval")
         self.assertEqual(gm_line.state, "pending")
         today = fields.Date.today()
         for role in ("portal_a", "employee", "sales_own"):
