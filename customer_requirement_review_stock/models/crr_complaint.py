@@ -5,7 +5,7 @@ class CrrComplaint(models.Model):
     _inherit = "crr.complaint"
 
     return_ids = fields.One2many("crr.complaint.return", "complaint_id", string="Returns")
-    return_count = fields.Integer(compute="_compute_return_count")
+    return_count = fields.Integer(string="Returns Count", compute="_compute_return_count")
 
     @api.depends("return_ids")
     def _compute_return_count(self):

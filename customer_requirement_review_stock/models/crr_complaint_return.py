@@ -47,7 +47,9 @@ class CrrComplaintReturn(models.Model):
     company_id = fields.Many2one(
         related="complaint_id.company_id", store=True, index=True, precompute=True, readonly=True
     )
-    partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer", store=True)
+    partner_id = fields.Many2one(
+        related="complaint_id.partner_id", string="Customer", store=True, help="The customer of the complaint."
+    )
     order_id = fields.Many2one(related="complaint_id.order_id", string="Sales Order", store=True)
     origin_picking_id = fields.Many2one(
         "stock.picking", string="Returned Delivery", check_company=True, tracking=True,
@@ -60,7 +62,9 @@ class CrrComplaintReturn(models.Model):
         "stock.picking", string="Return Picking", readonly=True, check_company=True, index="btree_not_null",
         copy=False,
     )
-    picking_state = fields.Selection(related="picking_id.state", string="Return Picking Status")
+    picking_state = fields.Selection(
+        related="picking_id.state", string="Return Picking Status", help="Status of the return picking."
+    )
     sample_kept = fields.Boolean(string="Samples Kept", tracking=True, help="Samples kept for the cause analysis.")
     sample_note = fields.Char(string="Samples", help="Which samples are kept, and where.")
     # warranty
@@ -85,7 +89,7 @@ class CrrComplaintReturn(models.Model):
     decision_date = fields.Datetime(string="Decided On", readonly=True)
     decided_by_id = fields.Many2one("res.users", readonly=True)
     free_of_charge = fields.Boolean(
-        readonly=True, tracking=True,
+        string="Free of Charge", readonly=True, tracking=True,
         help="Repair or replacement free of charge: company-caused defect within the warranty.",
     )
     state = fields.Selection(

@@ -54,7 +54,7 @@ class CrrCustomerProperty(models.Model):
         help="Material, tooling or equipment: the product under which the customer's goods are kept in stock.",
     )
     quantity = fields.Float(digits="Product Unit", default=1.0, tracking=True)
-    uom_id = fields.Many2one(related="product_id.uom_id")
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit", help="Unit of the quantity.")
     picking_id = fields.Many2one(
         "stock.picking", string="Receipt", check_company=True, index="btree_not_null",
         domain="[('picking_type_code', '=', 'incoming'), ('owner_id', '=', partner_id)]",

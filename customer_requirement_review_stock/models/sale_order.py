@@ -5,7 +5,7 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     crr_countermeasure_ids = fields.One2many("crr.delivery.countermeasure", "order_id", string="Delay Countermeasures")
-    crr_countermeasure_count = fields.Integer(compute="_compute_crr_countermeasure_count")
+    crr_countermeasure_count = fields.Integer(string="Delays", compute="_compute_crr_countermeasure_count")
 
     @api.depends("crr_countermeasure_ids")
     def _compute_crr_countermeasure_count(self):

@@ -3,9 +3,8 @@ from pathlib import Path
 
 import polib
 
-from odoo.tests import TransactionCase, tagged
-
 from odoo.addons.customer_requirement_review.tests.test_i18n import _placeholders
+from odoo.tests import TransactionCase, tagged
 
 I18N = Path(__file__).resolve().parent.parent / "i18n"
 MODULE = "customer_requirement_review_stock"
