@@ -12,17 +12,19 @@ case "$WITH" in
     *) die "CRR_BENCH_WITH must be empty or stock (got '$WITH')" ;;
 esac
 DB=${CRR_BENCH_DB:-crr_bench${WITH:+_$WITH}}
-MODULES=$ADDON${WITH:+,$WITH}
+# with Inventory: the bridge addon too (it depends on sale_stock)
+MODULES=$ADDON${WITH:+,customer_requirement_review_stock}
 started=$(pg_start)
 trap '[ "$started" = started ] && pg_stop || true' EXIT
 conf=$(write_odoo_conf "$DB")
 hash_file=$CRR_STATE/$DB.addon-hash
+CRR_ADDONS=$MODULES
 if ! db_exists "$DB"; then
     log "creating the benchmark database $DB"
     odoo_cmd -c "$conf" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
     addon_hash >"$hash_file"
 elif [ "$(cat "$hash_file" 2>/dev/null)" != "$(addon_hash)" ]; then
-    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+    odoo_cmd -c "$conf" -d "$DB" -i "$MODULES" -u "$MODULES" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
     addon_hash >"$hash_file"
 fi
 # the benchmarks roll back what they create: clear the dead rows of earlier runs and refresh the planner's

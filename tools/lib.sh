@@ -4,6 +4,10 @@ set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ADDON=customer_requirement_review
+# The addons installed, linted, translated and tested (comma-separated, the main addon first). The main addon
+# alone (without Inventory): CRR_ADDONS=customer_requirement_review
+CRR_ADDONS=${CRR_ADDONS:-customer_requirement_review,customer_requirement_review_stock}
+addon_list() { tr ',' ' ' <<<"$CRR_ADDONS"; }
 
 if [ "$(id -u)" = 0 ]; then
     # root's home is private: the PostgreSQL cluster (run as the postgres user) must reach the cache
@@ -147,5 +151,7 @@ CONF
 }
 
 addon_hash() {
-    (cd "$REPO_ROOT/$ADDON" && find . -type f ! -name '*.pyc' -print0 | LC_ALL=C sort -z | xargs -0 sha1sum) | sha1sum | cut -c1-40
+    # shellcheck disable=SC2046
+    (cd "$REPO_ROOT" && find $(addon_list) -type f ! -name '*.pyc' -print0 | LC_ALL=C sort -z | xargs -0 sha1sum) \
+        | sha1sum | cut -c1-40
 }

@@ -6,13 +6,14 @@ log "lint: ruff"
 "$CRR_VENV/bin/ruff" check --quiet .
 log "lint: pylint-odoo"
 "$CRR_VENV/bin/pylint" --rcfile=.pylintrc --disable=all --enable=odoolint \
-    --disable=missing-readme,manifest-superfluous-key "$ADDON"
+    --disable=missing-readme,manifest-superfluous-key $(addon_list)
 log "lint: XML files"
-"$PY" - "$ADDON" <<'PY'
+# shellcheck disable=SC2046
+"$PY" - $(addon_list) <<'PY'
 import pathlib, sys
 from lxml import etree
 bad = []
-for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.xml")):
+for path in sorted(p for addon in sys.argv[1:] for p in pathlib.Path(addon).rglob("*.xml")):
     try:
         etree.parse(str(path))
     except etree.XMLSyntaxError as exc:

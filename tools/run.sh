@@ -15,15 +15,15 @@ conf=$(write_odoo_conf "$DB")
 hash_file=$CRR_STATE/$DB.addon-hash
 if ! db_exists "$DB"; then
     log "creating database $DB with demo data and the addon (a few minutes, once)"
-    odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --with-demo --load-language=en_US,zh_CN \
+    odoo_cmd -c "$conf" -d "$DB" -i "$CRR_ADDONS" --with-demo --load-language=en_US,zh_CN \
         --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
     # Chinese is installed (users switch in their preferences); the users start in CRR_LANG
     psql_admin -d "$DB" -c "UPDATE res_partner SET lang = '${CRR_LANG:-en_US}'
                             WHERE id IN (SELECT partner_id FROM res_users)" >/dev/null
     addon_hash >"$hash_file"
 elif [ "$(cat "$hash_file" 2>/dev/null)" != "$(addon_hash)" ]; then
-    log "the addon changed: updating it in $DB"
-    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+    log "the addons changed: updating them in $DB"
+    odoo_cmd -c "$conf" -d "$DB" -i "$CRR_ADDONS" -u "$CRR_ADDONS" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
     addon_hash >"$hash_file"
 fi
 

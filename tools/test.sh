@@ -18,19 +18,22 @@ trap cleanup EXIT
 
 if [ "${CRR_KEEP_DB:-0}" = 1 ] && db_exists "$DB"; then
     # development loop: reuse the database, only update the addon
-    log "updating $ADDON in the kept database $DB"
-    odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+    log "updating $CRR_ADDONS in the kept database $DB"
+    odoo_cmd -c "$conf" -d "$DB" -i "$CRR_ADDONS" -u "$CRR_ADDONS" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
 else
-    log "installing $ADDON into the throw-away database $DB"
+    log "installing $CRR_ADDONS into the throw-away database $DB"
     psql_admin -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
-    odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+    odoo_cmd -c "$conf" -d "$DB" -i "$CRR_ADDONS" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
 fi
 
 log "running the tests"
+# every installed addon's tests/ folder unless PYTEST_ARGS says what to run
+test_dirs=""
+for addon in $(addon_list); do test_dirs+="$addon/tests "; done
 set +e
 (cd "$REPO_ROOT" && PYTHONPATH="$(odoo_src)" CRR_REQUIRE_BROWSER=${CRR_REQUIRE_BROWSER:-1} \
     "$PY" -m pytest -p no:cacheprovider --odoo-config="$conf" --odoo-database="$DB" --odoo-http \
-    -W ignore::DeprecationWarning -rfEs ${PYTEST_ARGS:-"$ADDON/tests"} "$@")
+    -W ignore::DeprecationWarning -rfEs ${PYTEST_ARGS:-$test_dirs} "$@")
 rc=$?
 set -e
 # silent cleanup, so that pytest's summary line stays the last line printed

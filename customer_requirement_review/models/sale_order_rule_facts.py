@@ -36,20 +36,27 @@ class SaleOrder(models.Model):
         lines.product_id.fetch(["product_tmpl_id", "standard_price"])
         lines.product_id.product_tmpl_id.fetch(["uom_id", "type"])
         sold, returning = orders._crr_sales_history()
-        has_stock = "qty_available" in self.env["product.product"]._fields
         lines_by_order = lines.grouped("order_id")
+        needed_by_order = {}
+        cost_by_order = {}
         for order in orders:
-            company = order.company_id
-            order_lines = lines_by_order.get(order, lines.browse())
-            bought = sold[order.id]
             cost = 0.0
             needed = {}
-            for line in order_lines:
+            for line in lines_by_order.get(order, lines.browse()):
                 product = line.product_id
                 qty = line.product_uom_id._compute_quantity(line.product_uom_qty, product.uom_id, round=False) \
                     if line.product_uom_id and product.uom_id else line.product_uom_qty
                 cost += product.standard_price * qty
                 needed[product] = needed.get(product, 0.0) + qty
+            needed_by_order[order] = needed
+            cost_by_order[order] = cost
+        in_stock_by_order = orders._crr_all_in_stock(needed_by_order)
+        for order in orders:
+            company = order.company_id
+            bought = sold[order.id]
+            needed = needed_by_order[order]
+            cost = cost_by_order[order]
+            in_stock = in_stock_by_order[order]
             if company.currency_id != order.currency_id and cost:
                 cost = company.currency_id._convert(
                     cost, order.currency_id, company, order.date_order or fields.Date.today()
@@ -59,12 +66,6 @@ class SaleOrder(models.Model):
                 margin = (amount - cost) / amount * 100.0
             else:
                 margin = 0.0 if not cost else -100.0
-            if has_stock:
-                in_stock = bool(needed) and all(
-                    product.type == "service" or product.qty_available >= qty for product, qty in needed.items()
-                )
-            else:
-                in_stock = bool(needed) and all(product.type == "service" for product in needed)
             days = 0
             for term_line in order.payment_term_id.line_ids:
                 extra = {
@@ -87,6 +88,26 @@ class SaleOrder(models.Model):
             if changed:
                 # helper fields, not tracked: the tracking of the order's fields need not be prepared
                 order.with_context(tracking_disable=True).write(changed)
+
+    def _crr_all_in_stock(self, needed_by_order):
+        """Hook of the "Everything in Stock" rule fact, in batch for the orders ``self``.
+
+        ``needed_by_order``: ``{order: {product: quantity in the product's unit}}``. Returns ``{order: bool}``.
+        Here, without Inventory: services are available, goods are not known to be in stock. With Inventory
+        installed, the bridge addon ``customer_requirement_review_stock`` reads the stock (a quantity on hand
+        is used here if Inventory is installed without the bridge).
+        """
+        has_stock = "qty_available" in self.env["product.product"]._fields
+        result = {}
+        for order in self:
+            needed = needed_by_order.get(order) or {}
+            if has_stock:
+                result[order] = bool(needed) and all(
+                    product.type == "service" or product.qty_available >= qty for product, qty in needed.items()
+                )
+            else:
+                result[order] = bool(needed) and all(product.type == "service" for product in needed)
+        return result
 
     def _crr_sales_history(self):
         """What the customers of ``self`` bought before, on confirmed orders other than ``self``.
