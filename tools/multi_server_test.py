@@ -51,8 +51,8 @@ class Server:
         self.process = None
 
     def start(self, env):
-        self.log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(  # noqa: S603
+        self.log = open(self.log_path, "w", encoding="utf-8")
+        self.process = subprocess.Popen(
             [*self.args, f"--http-port={self.port}", f"--logfile={self.log_path}"],
             env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )

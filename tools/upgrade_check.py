@@ -131,7 +131,7 @@ def _add(a, b):
 
 
 def print_table(table):
-    widths = [max(len(str(row[i])) for row in [("figure", "before", "after", "")] + table) for i in range(3)]
+    widths = [max(len(str(row[i])) for row in [("figure", "before", "after", ""), *table]) for i in range(3)]
     header = ("figure", "before", "after", "ok")
     print("  ".join(str(h).ljust(w) for h, w in zip(header, [*widths, 2], strict=True)))
     print("  ".join("-" * w for w in [*widths, 2]))

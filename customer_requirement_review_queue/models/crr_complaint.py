@@ -1,5 +1,4 @@
 from odoo import api, models
-
 from odoo.addons.queue_job.job import identity_exact
 
 

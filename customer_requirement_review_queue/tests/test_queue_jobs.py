@@ -2,9 +2,8 @@ import base64
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import TransactionCase, new_test_user, tagged
-
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -35,7 +34,7 @@ class TestQueueJobs(TransactionCase):
             # 5 customers in chunks of 2: three jobs, nothing sent yet
             trap.assert_jobs_count(3, only=campaign._crr_send_invitations)
             chunks = [job.args[0] for job in trap.enqueued_jobs]
-            self.assertEqual(sorted(sum(chunks, [])), sorted(self.customers.ids))
+            self.assertEqual(sorted(i for chunk in chunks for i in chunk), sorted(self.customers.ids))
             self.assertEqual(max(len(chunk) for chunk in chunks), 2)
             self.assertEqual(campaign.state, "sent")
             self.assertFalse(campaign.user_input_ids)
