@@ -29,3 +29,4 @@ from . import test_reliability_concurrency
 from . import test_reliability_roles
 from . import test_reliability_xmlrpc
 from . import test_reliability_batches
+from . import test_audit_table
