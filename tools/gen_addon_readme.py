@@ -5,7 +5,7 @@
 What OCA's ``oca-gen-addon-readme`` does, for the Markdown that this repository's fragments use
 (paragraphs, bullet lists, bold, italics, code, images, tables): the fragments (DESCRIPTION.md,
 INSTALL.md, CONFIGURE.md, USAGE.md, ROADMAP.md, CONTRIBUTORS.md, CREDITS.md, and AUDIT.md, the auditor's
-table of customer_requirement_review) are converted to reStructuredText and laid out as OCA's READMEs
+table of customer_requirement_review, also copied into the repository's README.md) are converted to reStructuredText and laid out as OCA's READMEs
 (title, status and license, summary, description, table of contents, sections, bug tracker, credits from
 the manifest); index.html is README.rst rendered by docutils. Images are written in the fragments
 relative to the addon (static/description/x.png). With --check nothing is written: the exit code is 1
@@ -161,6 +161,19 @@ def build_html(rst):
     )
 
 
+AUDIT_START = "<!-- audit-table:start"
+AUDIT_END = "<!-- audit-table:end -->"
+
+
+def root_readme_with_audit_table(readme, audit):
+    """The repository's README.md with the auditor's table of AUDIT.md between its markers."""
+    start = readme.index(AUDIT_START)
+    start = readme.index("\n", start) + 1
+    end = readme.index(AUDIT_END)
+    table = "\n".join(line for line in audit.splitlines() if line.startswith("|"))
+    return readme[:start] + "\n" + table + "\n\n" + readme[end:]
+
+
 def addons():
     return sorted(path.parent for path in REPO.glob("*/__manifest__.py") if (path.parent / "readme").is_dir())
 
@@ -175,6 +188,10 @@ def main(argv=None):
         rst = build_rst(addon)
         publish_string(rst, writer_name="null", settings_overrides={"halt_level": 2, "report_level": 2})
         outputs = {addon / "README.rst": rst, addon / "static" / "description" / "index.html": build_html(rst)}
+        root_readme, audit = REPO / "README.md", addon / "readme" / "AUDIT.md"
+        if audit.is_file() and root_readme.is_file() and AUDIT_START in root_readme.read_text(encoding="utf-8"):
+            outputs[root_readme] = root_readme_with_audit_table(root_readme.read_text(encoding="utf-8"),
+                                                               audit.read_text(encoding="utf-8"))
         for path, content in outputs.items():
             current = path.read_text(encoding="utf-8") if path.is_file() else None
             if current == content:
