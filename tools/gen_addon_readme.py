@@ -33,7 +33,8 @@ HTML_STYLE = """
 body { font-family: sans-serif; line-height: 1.5; max-width: 1100px; margin: 0 auto; padding: 0 1em; }
 table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.5em; vertical-align: top; }
-code, tt { font-size: 0.9em; word-break: break-all; }
+code, tt, .literal { font-family: monospace; font-size: 0.9em; word-break: break-all; }
+table { width: 100%; table-layout: auto; }
 img { max-width: 100%; }
 """
 
