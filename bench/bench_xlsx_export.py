@@ -10,6 +10,11 @@ the list view's export runs), and prints rows, file size, time and peak memory:
 
     BENCH=bench/bench_xlsx_export.py make bench
     BENCH=bench/bench_xlsx_export.py BENCH_ARGS="--lines 20000" make bench
+    BENCH=bench/bench_xlsx_export.py BENCH_ARGS="--report-xlsx-mode" make bench
+
+With --report-xlsx-mode the same register is built the way OCA's report_xlsx builds its workbooks by
+default (xlsxwriter without constant_memory: every cell kept in memory until the file is written), to
+compare the memory of both.
 """
 
 import io
@@ -20,6 +25,22 @@ from benchlib import Timer, environment, max_rss_mib, parse_args, peak_python_me
 
 def _extra(parser):
     parser.add_argument("--lines", type=int, default=100_000, help="review lines (default 100000)")
+    parser.add_argument("--report-xlsx-mode", action="store_true",
+                        help="build without constant_memory, as OCA's report_xlsx does by default")
+
+
+def _without_constant_memory():
+    """xlsxwriter as report_xlsx uses it by default: Workbook(BytesIO(), {}), cells kept in memory."""
+    import xlsxwriter
+
+    original = xlsxwriter.Workbook.__init__
+
+    def init(self, filename=None, options=None):
+        options = dict(options or {})
+        options.pop("constant_memory", None)
+        original(self, filename, options)
+
+    xlsxwriter.Workbook.__init__ = init
 
 
 def _export(env, lines):
@@ -41,6 +62,8 @@ def _count_rows(content):
 
 def main():
     args = parse_args(__doc__.splitlines()[0], _extra)
+    if args.report_xlsx_mode:
+        _without_constant_memory()
     with environment(args) as env:
         data = generate(env, args.lines, 0)
         Line = env["crr.review.line"]
@@ -69,7 +92,8 @@ def main():
         (small_rows, small_peak, small_time, small_size), (big_rows, big_peak, big_time, big_size) = peaks
         growth = big_peak / small_peak if small_peak else float("inf")
         report(
-            f"Review register XLSX export: {len(all_ids)} review lines ({data['seconds']:.1f} s to generate)",
+            f"Review register XLSX export{' (report_xlsx mode: no constant_memory)' if args.report_xlsx_mode else ''}: "
+            f"{len(all_ids)} review lines ({data['seconds']:.1f} s to generate)",
             [
                 ("rows in the register sheet (read back)", f"{rows}"),
                 ("file size", f"{len(content) / 1024 / 1024:8.2f} MiB"),

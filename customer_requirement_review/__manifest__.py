@@ -4,6 +4,8 @@
     "category": "Sales/Sales",
     "summary": "ISO 9001 clause 8.2 on the sale order: requirement review, changes, complaints, satisfaction",
     "author": "Customer Requirement Review contributors",
+    "maintainers": ["customer-requirement-review"],
+    "development_status": "Beta",
     "website": "https://github.com/customer-requirement-review/customer_requirement_review",
     "license": "LGPL-3",
     "depends": ["sale_management", "survey", "mail", "portal"],

@@ -42,6 +42,8 @@ odoo_addons_path() {
     local src; src=$(odoo_src)
     local path="$src/odoo/addons"
     [ -d "$src/addons" ] && path="$src/addons,$path"
+    # OCA addons of the optional bridges (tools/setup.sh, oca-addons.txt)
+    [ -d "$CRR_CACHE/oca-addons/root/odoo/addons" ] && path="$path,$CRR_CACHE/oca-addons/root/odoo/addons"
     echo "$path,$REPO_ROOT"
 }
 

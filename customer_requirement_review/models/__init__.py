@@ -13,6 +13,7 @@ from . import survey_question_answer
 from . import survey_user_input_line
 from . import crr_satisfaction_score
 from . import crr_satisfaction_campaign
+from . import crr_job
 from . import crr_xlsx_export
 from . import crr_review_rule
 from . import crr_review_substitute

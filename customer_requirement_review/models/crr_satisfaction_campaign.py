@@ -281,7 +281,6 @@ class CrrSatisfactionCampaign(models.Model):
     def action_send(self):
         """Invite each customer's contact with a personal link to the survey, by e-mail."""
         self._crr_check_access("write")
-        template = self.env.ref("customer_requirement_review.mail_template_crr_satisfaction_invite")
         for campaign in self:
             campaign.check_access("write")
             if campaign.state == "closed":
@@ -290,32 +289,42 @@ class CrrSatisfactionCampaign(models.Model):
                 raise UserError(self.env._(
                     "The campaign %(name)s has no customer: add customers or load those with confirmed orders.",
                     name=campaign.name))
-            survey = campaign.survey_id.sudo()
-            if not survey.active:
-                raise UserError(self.env._("The survey %(survey)s is archived.", survey=survey.title))
-            already = campaign.sudo().user_input_ids.crr_customer_id
-            answers = self.env["survey.user_input"].sudo()
-            missing = self.env["res.partner"]
-            for customer in campaign.partner_ids - already:
-                contact = campaign._crr_contact_for(customer)
-                if not contact:
-                    missing |= customer
-                    continue
-                answers |= survey._create_answer(partner=contact, check_attempts=False, crr_campaign_id=campaign.id)
-            if answers:
-                template.sudo().with_context(crr_reminder=False).send_mail_batch(
-                    answers.ids, email_layout_xmlid="mail.mail_notification_light")
+            if not campaign.survey_id.sudo().active:
+                raise UserError(self.env._("The survey %(survey)s is archived.", survey=campaign.survey_id.sudo().title))
+            customers = campaign.partner_ids - campaign.sudo().user_input_ids.crr_customer_id
+            # at once here; in chunks, as jobs, with customer_requirement_review_queue
+            self.env["crr.job"]._crr_run_later(campaign, "_crr_send_invitations", customers.ids)
             campaign.write({
                 "state": "sent",
                 "sent_date": campaign.sent_date or fields.Datetime.now(),
                 "sent_by_id": campaign.sent_by_id.id or self.env.user.id,
             })
-            body = self.env._("%(count)s invitation(s) sent.", count=len(answers))
-            if missing:
-                body += " " + self.env._(
-                    "No e-mail address for: %(customers)s.", customers=", ".join(missing.mapped("display_name")))
-            campaign.message_post(body=body)
         return True
+
+    def _crr_send_invitations(self, customer_ids):
+        """Invite these customers of the campaign (those already invited are skipped) and say so in the
+        campaign's chatter. Called by ``action_send``, which checks the access first."""
+        self.ensure_one()
+        template = self.env.ref("customer_requirement_review.mail_template_crr_satisfaction_invite")
+        survey = self.survey_id.sudo()
+        already = self.sudo().user_input_ids.crr_customer_id
+        answers = self.env["survey.user_input"].sudo()
+        missing = self.env["res.partner"]
+        for customer in self.env["res.partner"].browse(customer_ids) - already:
+            contact = self._crr_contact_for(customer)
+            if not contact:
+                missing |= customer
+                continue
+            answers |= survey._create_answer(partner=contact, check_attempts=False, crr_campaign_id=self.id)
+        if answers:
+            template.sudo().with_context(crr_reminder=False).send_mail_batch(
+                answers.ids, email_layout_xmlid="mail.mail_notification_light")
+        body = self.env._("%(count)s invitation(s) sent.", count=len(answers))
+        if missing:
+            body += " " + self.env._(
+                "No e-mail address for: %(customers)s.", customers=", ".join(missing.mapped("display_name")))
+        self.message_post(body=body)
+        return answers
 
     def action_remind(self):
         """Send the personal link again to the customers who have not completed the survey."""

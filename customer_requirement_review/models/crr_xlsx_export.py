@@ -48,6 +48,10 @@ class CrrXlsxExport(models.AbstractModel):
             params["domain"] = json.dumps(active_domain)
         else:
             params["ids"] = ",".join(str(record_id) for record_id in records.ids)
+        later = self.env["crr.job"]._crr_export_later(
+            records._name, ids=records.ids if "ids" in params else None, domain=active_domain if "domain" in params else None)
+        if later:
+            return later
         query = "&".join(f"{key}={value}" for key, value in params.items())
         return {
             "type": "ir.actions.act_url",

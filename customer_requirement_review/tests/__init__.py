@@ -30,3 +30,4 @@ from . import test_reliability_roles
 from . import test_reliability_xmlrpc
 from . import test_reliability_batches
 from . import test_reliability_doors
+from . import test_audit_table

@@ -1,0 +1,28 @@
+from odoo import api, models
+
+
+class CrrJob(models.AbstractModel):
+    """Hooks for long work: sending a satisfaction campaign, building a large XLSX register.
+
+    The module runs the work at once, in the user's request. The optional addon
+    ``customer_requirement_review_queue`` (installed automatically with OCA's ``queue_job``) overrides
+    these hooks to run the work as queue jobs, in chunks, on any server of the installation.
+    """
+
+    _name = "crr.job"
+    _description = "Long Work of the Review Module"
+
+    @api.model
+    def _crr_run_later(self, records, method_name, ids):
+        """Run ``records.<method_name>(ids)``, a private method doing the work for a list of ids (e.g. the
+        customers of a campaign to invite). Here at once, for all ids; the queue addon splits ``ids`` into
+        chunks and runs one job per chunk. The caller checks access before: the method runs as the same
+        user, later."""
+        return getattr(records, method_name)(ids)
+
+    @api.model
+    def _crr_export_later(self, model_name, ids=None, domain=None):
+        """Build the XLSX register of these records later and hand it to the user (the queue addon does
+        it in a job and notifies the user with the file attached). Returns the client action to show the
+        user, or False when the register is downloaded at once (here: always)."""
+        return False
