@@ -1,6 +1,6 @@
 {
     "name": "Customer Requirement Review",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.0.1",
     "category": "Sales/Sales",
     "summary": "ISO 9001 clause 8.2 on the sale order: requirement review, changes, complaints, satisfaction",
     "author": "Customer Requirement Review contributors",
@@ -43,6 +43,7 @@
         "views/sale_order_views.xml",
         "views/crr_change_request_views.xml",
         "views/sale_order_change_views.xml",
+        "views/crr_complaint_route_views.xml",
         "views/res_config_settings_views.xml",
         "views/crr_complaint_action_views.xml",
         "views/crr_complaint_views.xml",

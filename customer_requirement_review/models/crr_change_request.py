@@ -39,7 +39,7 @@ class CrrChangeRequest(models.Model):
     state = fields.Selection(
         [
             ("draft", "Draft"),
-            ("to_review", "To Review"),
+            ("to_review", "In Review"),
             ("approved", "Approved"),
             ("applied", "Applied"),
             ("rejected", "Rejected"),
@@ -364,7 +364,10 @@ class CrrChangeRequest(models.Model):
             )
         elif new_state == "rejected":
             rejected = request_lines.filtered(lambda line: line.state == "rejected")
-            reasons = "; ".join(f"{line.department_id.name}: {line.opinion or ''}" for line in rejected)
+            reasons = self.env._("; ").join(
+                self.env._("%(department)s: %(opinion)s", department=line.department_id.name, opinion=line.opinion or "")
+                for line in rejected
+            )
             flow.message_post(
                 body=self.env._("The change request is rejected. %(reasons)s", reasons=reasons),
                 partner_ids=requester.ids,

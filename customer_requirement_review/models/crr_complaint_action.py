@@ -53,6 +53,38 @@ class CrrComplaintAction(models.Model):
         for action in self:
             action.is_late = action.state == "open" and bool(action.deadline) and action.deadline < today
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        actions = super().create(vals_list)
+        actions._crr_schedule_owner_activity()
+        return actions
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "user_id" in vals or "deadline" in vals:
+            self._crr_schedule_owner_activity()
+        return res
+
+    def _crr_schedule_owner_activity(self):
+        """One activity per open action, for its responsible, due on its deadline: rescheduled when the
+        responsible or the deadline changes, marked done when the action is done."""
+        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_capa", raise_if_not_found=False)
+        if not activity_type:
+            return
+        actions = self.sudo()
+        actions.activity_unlink(["customer_requirement_review.mail_activity_crr_capa"])
+        for action in actions.filtered(lambda a: a.state == "open" and a.user_id):
+            action.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("%(type)s action of complaint %(complaint)s",
+                                   type=dict(action._fields["action_type"]._description_selection(self.env))[
+                                       action.action_type],
+                                   complaint=action.complaint_id.name),
+                note=action.name,
+                user_id=action.user_id.id,
+                date_deadline=action.deadline or fields.Date.context_today(action),
+            )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_verified(self):
         verified = self.filtered(lambda a: a.state == "verified" or a.complaint_id.state == "closed")
@@ -93,6 +125,7 @@ class CrrComplaintAction(models.Model):
         self._crr_check_complaint_open()
         # the responsible may be an employee with read-only access to the actions
         self.sudo().write({"state": "done", "done_date": fields.Date.context_today(self)})
+        self.sudo().activity_feedback(["customer_requirement_review.mail_activity_crr_capa"])
         return True
 
     def action_verify(self):
@@ -132,4 +165,5 @@ class CrrComplaintAction(models.Model):
             raise AccessError(self.env._("Only reviewers and review managers may reopen corrective actions."))
         self._crr_check_complaint_open()
         self.write({"state": "open", "done_date": False, "verified_by_id": False, "verified_date": False})
+        self._crr_schedule_owner_activity()
         return True
