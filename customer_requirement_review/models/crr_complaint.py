@@ -350,7 +350,7 @@ class CrrComplaint(models.Model):
                                      raise_if_not_found=False)
         if not activity_type:
             return
-        for complaint in self.sudo():
+        for complaint in self.sudo().filtered(lambda c: c.state == "new"):
             user = complaint.user_id or complaint.department_id.user_ids.sorted("id")[:1]
             if not user:
                 continue
