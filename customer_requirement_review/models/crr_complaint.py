@@ -294,6 +294,7 @@ class CrrComplaint(models.Model):
     def create(self, vals_list):
         share = self.env.user.share and not self.env.su
         routed_owners = {}  # index in vals_list -> owner, for complaints opened by portal users
+        routes = {}
         for index, vals in enumerate(vals_list):
             if share:
                 forbidden = set(vals) - PORTAL_CREATE_FIELDS
@@ -316,11 +317,14 @@ class CrrComplaint(models.Model):
                 )
             if not vals.get("department_id") or not vals.get("user_id"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                department, owner = self.env["crr.complaint.route"]._crr_route(
+                key = (
                     company,
                     vals.get("channel") or self._fields["channel"].default(self),
                     vals.get("category") or self._fields["category"].default(self),
                 )
+                if key not in routes:  # one look-up per company, channel and category of the batch
+                    routes[key] = self.env["crr.complaint.route"]._crr_route(*key)
+                department, owner = routes[key]
                 if not vals.get("department_id") and department:
                     vals["department_id"] = department.id
                 if not vals.get("user_id") and owner:
@@ -350,22 +354,30 @@ class CrrComplaint(models.Model):
                                      raise_if_not_found=False)
         if not activity_type:
             return
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        model = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
         for complaint in self.sudo().filtered(lambda c: c.state == "new"):
             user = complaint.user_id or complaint.department_id.user_ids.sorted("id")[:1]
             if not user:
                 continue
-            complaint.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=self.env._("Acknowledge complaint %(name)s", name=complaint.name),
-                note=self.env._(
+            vals_list.append({
+                "res_model_id": model,
+                "res_id": complaint.id,
+                "activity_type_id": activity_type.id,
+                "automated": True,
+                "summary": self.env._("Acknowledge complaint %(name)s", name=complaint.name),
+                "note": self.env._(
                     "New complaint from %(customer)s (%(channel)s) for department %(department)s.",
                     customer=complaint.partner_id.display_name or complaint.email_from or "",
-                    channel=dict(complaint._fields["channel"]._description_selection(self.env))[complaint.channel],
+                    channel=channels[complaint.channel],
                     department=complaint.department_id.name or "",
                 ),
-                user_id=user.id,
-                date_deadline=(complaint.ack_deadline or fields.Datetime.now()).date(),
-            )
+                "user_id": user.id,
+                "date_deadline": (complaint.ack_deadline or fields.Datetime.now()).date(),
+            })
+        # one creation for the batch (activity_schedule creates one activity per call)
+        self.env["mail.activity"].sudo().create(vals_list)
 
     @api.model
     def _read_group_expand_state(self, states, domain):

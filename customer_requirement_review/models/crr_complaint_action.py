@@ -73,17 +73,24 @@ class CrrComplaintAction(models.Model):
             return
         actions = self.sudo()
         actions.activity_unlink(["customer_requirement_review.mail_activity_crr_capa"])
-        for action in actions.filtered(lambda a: a.state == "open" and a.user_id):
-            action.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=self.env._("%(type)s action of complaint %(complaint)s",
-                                   type=dict(action._fields["action_type"]._description_selection(self.env))[
-                                       action.action_type],
-                                   complaint=action.complaint_id.name),
-                note=action.name,
-                user_id=action.user_id.id,
-                date_deadline=action.deadline or fields.Date.context_today(action),
-            )
+        types = dict(self._fields["action_type"]._description_selection(self.env))
+        model = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        # one creation for the batch (activity_schedule creates one activity per call)
+        self.env["mail.activity"].sudo().create([
+            {
+                "res_model_id": model,
+                "res_id": action.id,
+                "activity_type_id": activity_type.id,
+                "automated": True,
+                "summary": self.env._("%(type)s action of complaint %(complaint)s",
+                                      type=types[action.action_type], complaint=action.complaint_id.name),
+                "note": action.name,
+                "user_id": action.user_id.id,
+                "date_deadline": action.deadline or today,
+            }
+            for action in actions.filtered(lambda a: a.state == "open" and a.user_id)
+        ])
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_verified(self):

@@ -20,7 +20,7 @@ class TestInstall(TransactionCase):
     def test_module_installed(self):
         module = self.env["ir.module.module"].search([("name", "=", "customer_requirement_review")])
         self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "19.0.1.0.0")
+        self.assertEqual(module.latest_version, "19.0.1.0.1")
 
     def test_menus_and_actions_load(self):
         root = self.env.ref("customer_requirement_review.menu_crr_root")
