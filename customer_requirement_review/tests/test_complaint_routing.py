@@ -135,3 +135,16 @@ class TestComplaintRouting(ComplaintCommon):
             [("id", "!=", 0)], ["state"], ["__count"])["groups"]
         states = [group["state"] for group in groups]
         self.assertEqual(states[:6], ["new", "acknowledged", "investigating", "action", "verification", "closed"])
+        # the reviewers' kanban too: every state, in the selection's order
+        lines = self.env["crr.review.line"].with_context(read_group_expand=True).web_read_group(
+            [("id", "=", 0)], ["state"], ["__count"])["groups"]
+        self.assertEqual([group["state"] for group in lines], ["waiting", "pending", "approved", "rejected"])
+
+    def test_scores_analysis_pivot_period_once(self):
+        """The Scores Analysis action does not group by period (its pivot has Period in the columns)."""
+        action = self.env.ref("customer_requirement_review.action_crr_satisfaction_score")
+        self.assertNotIn("group_period", action.context)
+        arch = self.env.ref("customer_requirement_review.view_crr_satisfaction_score_pivot").arch
+        self.assertIn('<field name="period" type="col"/>', arch)
+        self.assertNotIn('<field name="period" type="row"/>', arch)
+
