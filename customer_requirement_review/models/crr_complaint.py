@@ -466,8 +466,15 @@ class CrrComplaint(models.Model):
 
     def action_send_reply(self):
         """Send the reply (tab Reply) to the customer as a comment of the complaint: e-mailed to the
-        customer's followers and shown in the portal thread; records the reply date."""
-        self._crr_check_handler()
+        customer's followers and shown in the portal thread; records the reply date. Sales replies to the
+        customer (the procedures), as do the reviewers who handle the complaint."""
+        if not (
+            self.env.su
+            or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")
+            or self.env.user.has_group("sales_team.group_sale_salesman")
+        ):
+            raise AccessError(self.env._("Only salespeople and reviewers may reply to a customer's complaint."))
+        self.check_access("write")
         for complaint in self:
             if complaint.state not in OPEN_STATES:
                 raise UserError(

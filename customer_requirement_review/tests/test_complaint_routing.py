@@ -3,7 +3,7 @@ from datetime import timedelta
 from psycopg2 import IntegrityError
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -127,6 +127,15 @@ class TestComplaintRouting(ComplaintCommon):
         self.assertEqual(complaint.state, "closed")
         with self.assertRaisesRegex(UserError, "no reply waiting"):
             complaint.sudo()._crr_portal_set_acceptance(True)
+
+    def test_salesperson_replies_employee_cannot(self):
+        complaint = self._complaint()
+        complaint.with_user(self.reviewer).action_acknowledge()
+        complaint.with_user(self.salesperson).customer_reply = "We replace the 12 gear boxes this week."
+        complaint.with_user(self.salesperson).action_send_reply()
+        self.assertTrue(complaint.reply_date)
+        with self.assertRaisesRegex(AccessError, "Only salespeople and reviewers"):
+            complaint.with_user(self.employee).action_send_reply()
 
     def test_kanban_columns_in_workflow_order(self):
         self._complaint()
