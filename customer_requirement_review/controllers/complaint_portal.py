@@ -1,15 +1,23 @@
+import logging
 import math
 
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import plaintext2html
+from odoo.tools.mimetypes import guess_mimetype
 
 from ..models.crr_guard_mixin import CRR_MAX_CHAR, CRR_MAX_QUANTITY, CRR_MAX_TEXT
 
+_logger = logging.getLogger(__name__)
+
 PORTAL_CATEGORIES = ("quality", "delivery", "quantity", "packaging", "documentation", "service", "price", "other")
+# photos and documents a customer may attach to a new complaint
+PORTAL_MAX_FILES = 5
+PORTAL_MAX_FILE_SIZE = 10 * 1024 * 1024
+PORTAL_FILE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf")
 
 
 class CrrComplaintPortal(CustomerPortal):
@@ -40,6 +48,57 @@ class CrrComplaintPortal(CustomerPortal):
             [("partner_id", "child_of", [partner.commercial_partner_id.id]), ("state", "=", "sale")],
             order="date_order desc",
         )
+
+    def _crr_portal_products(self, orders):
+        """The products of the given orders' lines (the only ones a complaint may name), by order id."""
+        # sudo: ``orders`` were searched with the customer's own rights; a portal user may not read products
+        lines = request.env["sale.order.line"].sudo().search(
+            [("order_id", "in", orders.ids), ("product_id", "!=", False), ("display_type", "=", False)]
+        )
+        products = {}
+        for line in lines:
+            products.setdefault(line.order_id.id, line.product_id.browse())
+            products[line.order_id.id] |= line.product_id
+        return products
+
+    def _crr_portal_files(self):
+        """The uploaded files of the form, checked: ``[(name, content, mimetype)]``; raises UserError."""
+        env = request.env
+        files = [f for f in request.httprequest.files.getlist("attachments") if f and f.filename]
+        if len(files) > PORTAL_MAX_FILES:
+            raise UserError(env._("Attach at most %(count)s files.", count=PORTAL_MAX_FILES))
+        result = []
+        for upload in files:
+            content = upload.read(PORTAL_MAX_FILE_SIZE + 1)
+            if len(content) > PORTAL_MAX_FILE_SIZE:
+                raise UserError(
+                    env._("The file %(name)s is larger than %(size)s MB.", name=upload.filename,
+                          size=PORTAL_MAX_FILE_SIZE // (1024 * 1024))
+                )
+            mimetype = guess_mimetype(content)
+            if mimetype not in PORTAL_FILE_TYPES:
+                raise UserError(
+                    env._("The file %(name)s is not a photo (JPEG, PNG, GIF, WebP) or a PDF.", name=upload.filename)
+                )
+            result.append((upload.filename, content, mimetype))
+        return result
+
+    @http.route(["/my/complaints/<int:complaint_id>/acceptance"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_crr_complaint_acceptance(self, complaint_id, accepted=None, comment=None, **kw):
+        """The customer accepts (or does not accept) the reply to the complaint."""
+        try:
+            complaint_sudo = self._document_check_access("crr.complaint", complaint_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if request.env.user.share is False or accepted not in ("1", "0"):
+            return request.redirect(complaint_sudo.get_portal_url())
+        try:
+            complaint_sudo._crr_portal_set_acceptance(accepted == "1", comment=(comment or "").strip()[:2000])
+        except (UserError, ValidationError) as exc:
+            # nothing to accept any more (e.g. closed meanwhile): the page shows the current state
+            _logger.info("Complaint %s: acceptance not recorded: %s", complaint_id, exc)
+        return request.redirect(complaint_sudo.get_portal_url())
 
     @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_crr_complaints(self, page=1, sortby=None, **kw):
@@ -90,10 +149,19 @@ class CrrComplaintPortal(CustomerPortal):
     def _crr_new_values(self, error=None, form=None):
         values = self._prepare_portal_layout_values()
         categories = dict(request.env["crr.complaint"]._fields["category"]._description_selection(request.env))
+        orders = self._crr_portal_orders()
+        products = self._crr_portal_products(orders)
+        all_products = request.env["product.product"].browse()
+        for order_products in products.values():
+            all_products |= order_products
         values.update(
             {
                 "page_name": "crr_complaint_new",
-                "orders": self._crr_portal_orders(),
+                "orders": orders,
+                "order_products": products,
+                "products": all_products,
+                # the acknowledgement deadline of a new portal complaint (severity minor until triaged)
+                "reply_hours": request.env.company.crr_complaint_ack_hours_minor,
                 "categories": [(key, categories[key]) for key in PORTAL_CATEGORIES],
                 "error": error,
                 "form": form or {},
@@ -112,7 +180,10 @@ class CrrComplaintPortal(CustomerPortal):
         if env.user.share is False:
             # employees use the back office
             return request.redirect("/odoo/complaints")
-        form = {key: post.get(key, "") for key in ("order_id", "subject", "category", "description", "affected_qty")}
+        form = {
+            key: post.get(key, "")
+            for key in ("order_id", "product_id", "subject", "category", "description", "affected_qty")
+        }
         error = None
         try:
             order_id = int(post.get("order_id") or 0)
@@ -127,8 +198,18 @@ class CrrComplaintPortal(CustomerPortal):
             affected_qty = float(post.get("affected_qty") or 0.0)
         except ValueError:
             affected_qty = -1.0
+        try:
+            product_id = int(post.get("product_id") or 0)
+        except ValueError:
+            product_id = -1
+        product = env["product.product"].browse()
+        if order and product_id:
+            product = self._crr_portal_products(order).get(order.id, product).filtered(lambda p: p.id == product_id)
+        files = []
         if not order:
             error = env._("Choose one of your own confirmed orders.")
+        elif product_id and not product:
+            error = env._("Choose a product of the selected order.")
         elif not subject:
             error = env._("Give your complaint a short subject.")
         elif len(subject) > CRR_MAX_CHAR:
@@ -145,6 +226,11 @@ class CrrComplaintPortal(CustomerPortal):
             error = env._(
                 "The affected quantity must be a number between 0 and %(max)s, e.g. 12.", max=f"{CRR_MAX_QUANTITY:g}"
             )
+        if not error:
+            try:
+                files = self._crr_portal_files()
+            except UserError as exc:
+                error = str(exc)
         if error:
             response = request.render(
                 "customer_requirement_review.portal_crr_complaint_new", self._crr_new_values(error=error, form=form)
@@ -157,6 +243,7 @@ class CrrComplaintPortal(CustomerPortal):
                 {
                     "subject": subject,
                     "order_id": order.id,
+                    "product_id": product.id,
                     "partner_id": partner.commercial_partner_id.id,
                     "contact_id": partner.id,
                     "email_from": partner.email,
@@ -170,5 +257,23 @@ class CrrComplaintPortal(CustomerPortal):
             return request.render(
                 "customer_requirement_review.portal_crr_complaint_new",
                 self._crr_new_values(error=str(exc), form=form),
+            )
+        if files:
+            # sudo: a portal user creates no attachments itself. They are created as pending attachments of
+            # the customer (created by them, on the composer model), which message_post moves to the
+            # complaint: mail refuses a portal author attachments that are not their own pending ones.
+            attachments = env["ir.attachment"].sudo().create(
+                [
+                    {"name": name, "raw": content, "mimetype": mimetype, "res_model": "mail.compose.message",
+                     "res_id": 0}
+                    for name, content, mimetype in files
+                ]
+            )
+            complaint.sudo().message_post(
+                body=env._("Photos and documents sent with the complaint."),
+                attachment_ids=attachments.ids,
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         return request.redirect(complaint.get_portal_url())

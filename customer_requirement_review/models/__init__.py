@@ -30,4 +30,5 @@ from . import crr_change_request
 from . import crr_change_request_line
 from . import crr_complaint
 from . import crr_complaint_action
+from . import crr_complaint_route
 from . import res_partner

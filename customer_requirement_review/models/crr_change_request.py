@@ -55,7 +55,7 @@ class CrrChangeRequest(models.Model):
     state = fields.Selection(
         [
             ("draft", "Draft"),
-            ("to_review", "To Review"),
+            ("to_review", "In Review"),
             ("approved", "Approved"),
             ("applied", "Applied"),
             ("rejected", "Rejected"),
@@ -312,7 +312,10 @@ class CrrChangeRequest(models.Model):
             )
         elif state == "rejected":
             rejected = lines.filtered(lambda line: line.state == "rejected")
-            reasons = "; ".join(f"{line.department_id.name}: {line.opinion or ''}" for line in rejected)
+            reasons = self.env._("; ").join(
+                self.env._("%(department)s: %(opinion)s", department=line.department_id.name, opinion=line.opinion or "")
+                for line in rejected
+            )
             self.sudo().message_post(
                 body=self.env._("The change request is rejected. %(reasons)s", reasons=reasons),
                 partner_ids=requester.ids,

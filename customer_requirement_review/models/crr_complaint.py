@@ -1,8 +1,10 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.tools import html2plaintext, is_html_empty, plaintext2html
 
 from .crr_guard_mixin import CRR_MAX_NUMBER, CRR_MAX_QUANTITY
 from .crr_record_guard_mixin import crr_flag, crr_scope
@@ -19,6 +21,25 @@ COMPLAINT_STATES = [
 ]
 # root cause, five whys and cost are the quality roles' internal notes: reviewers and review managers
 QUALITY_GROUPS = "customer_requirement_review.group_crr_reviewer"
+COMPLAINT_CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+    ("fax", "Fax"),
+    ("visit", "Visit"),
+    ("portal", "Portal"),
+    ("survey", "Satisfaction Survey"),
+]
+COMPLAINT_CATEGORIES = [
+    ("quality", "Product Quality"),
+    ("delivery", "Delivery"),
+    ("quantity", "Quantity"),
+    ("packaging", "Packaging"),
+    ("documentation", "Documentation"),
+    ("service", "Service"),
+    ("price", "Price / Invoice"),
+    ("satisfaction", "Satisfaction"),
+    ("other", "Other"),
+]
 OPEN_STATES = ("new", "acknowledged", "investigating", "action", "verification")
 # fields a portal (share) user may set when opening a complaint, through the portal or over RPC
 PORTAL_CREATE_FIELDS = {
@@ -76,30 +97,13 @@ class CrrComplaint(models.Model):
     product_id = fields.Many2one("product.product", check_company=True)
     affected_qty = fields.Float(string="Affected Quantity", digits="Product Unit")
     channel = fields.Selection(
-        [
-            ("phone", "Phone"),
-            ("email", "E-mail"),
-            ("fax", "Fax"),
-            ("visit", "Visit"),
-            ("portal", "Portal"),
-            ("survey", "Satisfaction Survey"),
-        ],
+        COMPLAINT_CHANNELS,
         required=True,
         default="phone",
         tracking=True,
     )
     category = fields.Selection(
-        [
-            ("quality", "Product Quality"),
-            ("delivery", "Delivery"),
-            ("quantity", "Quantity"),
-            ("packaging", "Packaging"),
-            ("documentation", "Documentation"),
-            ("service", "Service"),
-            ("price", "Price / Invoice"),
-            ("satisfaction", "Satisfaction"),
-            ("other", "Other"),
-        ],
+        COMPLAINT_CATEGORIES,
         required=True,
         default="quality",
         tracking=True,
@@ -126,16 +130,18 @@ class CrrComplaint(models.Model):
         check_company=True,
         index="btree_not_null",
         domain=[("share", "=", False)],
-        default=lambda self: self.env.user if not self.env.user.share else False,
-        help="Follows the complaint until it is closed; receives the overdue reminders.",
+        help="Follows the complaint until it is closed; receives the overdue reminders. Left empty, the "
+        "complaint routing of the company sets it (not the person who entered the complaint).",
     )
     state = fields.Selection(
         COMPLAINT_STATES, string="Status", required=True, default="new", tracking=True, index=True, copy=False,
         readonly=True,
+        group_expand="_read_group_expand_state",
     )
     date_received = fields.Datetime(
         string="Received On",
         required=True,
+        index=True,  # the lists' order (date_received desc, id desc)
         default=fields.Datetime.now,
         tracking=True,
         help="When the complaint reached the company; the deadlines count from it.",
@@ -199,10 +205,17 @@ class CrrComplaint(models.Model):
     customer_reply = fields.Text(string="Reply to Customer", tracking=True)
     reply_date = fields.Date(string="Replied On", tracking=True)
     customer_acceptance = fields.Selection(
-        [("pending", "Waiting"), ("accepted", "Accepted"), ("refused", "Not Accepted")],
+        [
+            ("pending", "Waiting"),
+            ("accepted", "Accepted"),
+            ("refused", "Not Accepted"),
+            ("no_answer", "No Answer"),
+        ],
         default="pending",
         required=True,
         tracking=True,
+        help="The customer's answer to the reply. A complaint closes only when the customer accepted the "
+        "reply, or, without any answer after the number of days of the settings, as 'No Answer'.",
     )
     rejection_reason = fields.Text(tracking=True)
     color = fields.Integer()
@@ -333,7 +346,9 @@ class CrrComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         share = self.env.user.share and not self.env.su
-        for vals in vals_list:
+        routed_owners = {}  # index in vals_list -> owner, for complaints opened by portal users
+        routes = {}
+        for index, vals in enumerate(vals_list):
             # the values are read below (date, contact): checked first
             self._crr_validate_vals(self, vals)
             if share:
@@ -355,7 +370,29 @@ class CrrComplaint(models.Model):
                 vals["name"] = self._crr_next_reference(
                     company, fields.Datetime.to_datetime(date).date() if date else None
                 )
+            if not vals.get("department_id") or not vals.get("user_id"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                key = (
+                    company,
+                    vals.get("channel") or self._fields["channel"].default(self),
+                    vals.get("category") or self._fields["category"].default(self),
+                )
+                if key not in routes:  # one look-up per company, channel and category of the batch
+                    routes[key] = self.env["crr.complaint.route"]._crr_route(*key)
+                department, owner = routes[key]
+                if not vals.get("department_id") and department:
+                    vals["department_id"] = department.id
+                if not vals.get("user_id") and owner:
+                    if share:
+                        # set right after the creation, as superuser: making the owner a follower reads
+                        # their contact, which a portal user may not
+                        routed_owners[index] = owner
+                    else:
+                        vals["user_id"] = owner.id
         complaints = super().create(vals_list)
+        for index, owner in routed_owners.items():
+            complaints[index].sudo().user_id = owner
+        complaints._crr_schedule_arrival_activity()
         # internal follow-ups (e.g. opened from a low satisfaction score) do not notify the customer
         customer_follows = not crr_flag("internal_complaint")
         for complaint in complaints.filtered(lambda c: customer_follows):
@@ -364,6 +401,60 @@ class CrrComplaint(models.Model):
                 # sudo: the customer follows its complaint, whoever opened it (a portal user may not write)
                 complaint.sudo().message_subscribe(partner_ids=followers.ids)
         return complaints
+
+    def _crr_schedule_arrival_activity(self):
+        """Tell the responsible department that a complaint arrived: an activity for the owner (or the
+        department's first reviewer), due by the acknowledgement deadline. Done on acknowledgement."""
+        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_complaint_new",
+                                     raise_if_not_found=False)
+        if not activity_type:
+            return
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        model = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for complaint in self.sudo().filtered(lambda c: c.state == "new"):
+            user = complaint.user_id or complaint.department_id.user_ids.sorted("id")[:1]
+            if not user:
+                continue
+            vals_list.append({
+                "res_model_id": model,
+                "res_id": complaint.id,
+                "activity_type_id": activity_type.id,
+                "automated": True,
+                "summary": self.env._("Acknowledge complaint %(name)s", name=complaint.name),
+                "note": self.env._(
+                    "New complaint from %(customer)s (%(channel)s) for department %(department)s.",
+                    customer=complaint.partner_id.display_name or complaint.email_from or "",
+                    channel=channels[complaint.channel],
+                    department=complaint.department_id.name or "",
+                ),
+                "user_id": user.id,
+                "date_deadline": (complaint.ack_deadline or fields.Datetime.now()).date(),
+            })
+        # one creation for the batch (activity_schedule creates one activity per call)
+        self.env["mail.activity"].sudo().create(vals_list)
+
+    @api.model
+    def _read_group_expand_state(self, states, domain):
+        """Kanban columns in workflow order: every open state and Closed, then the other
+        end states only when a complaint is in them."""
+        return [key for key, _label in COMPLAINT_STATES if key in OPEN_STATES or key == "closed" or key in states]
+
+    @api.constrains("customer_acceptance", "reply_date")
+    def _check_no_answer(self):
+        today = fields.Date.context_today(self)
+        for complaint in self.filtered(lambda c: c.customer_acceptance == "no_answer"):
+            days = complaint.company_id.crr_complaint_no_answer_days
+            if not complaint.reply_date or (today - complaint.reply_date).days < days:
+                raise ValidationError(
+                    self.env._(
+                        "Complaint %(name)s: 'No Answer' may only be recorded %(days)s days after the reply to "
+                        "the customer was sent (replied on %(date)s).",
+                        name=complaint.name,
+                        days=days,
+                        date=complaint.reply_date or self.env._("not yet"),
+                    )
+                )
 
     def _crr_kept_message(self):
         closed = self.filtered(lambda c: c.state == "closed")
@@ -431,7 +522,72 @@ class CrrComplaint(models.Model):
         if template:
             # the customer (a follower since creation) is told that the complaint is being handled
             for complaint in self.filtered(lambda c: c.partner_id or c.contact_id):
-                complaint.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                # a comment (not a notification): the customer sees it in the portal thread
+                complaint.message_post_with_source(
+                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
+                )
+        self.sudo().activity_feedback(["customer_requirement_review.mail_activity_crr_complaint_new"])
+        return True
+
+    def action_send_reply(self):
+        """Send the reply (tab Reply) to the customer as a comment of the complaint: e-mailed to the
+        customer's followers and shown in the portal thread; records the reply date. Sales replies to the
+        customer (the procedures), as do the reviewers who handle the complaint."""
+        if not (
+            self.env.su
+            or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")
+            or self.env.user.has_group("sales_team.group_sale_salesman")
+        ):
+            raise AccessError(self.env._("Only salespeople and reviewers may reply to a customer's complaint."))
+        self.check_access("write")
+        for complaint in self:
+            if complaint.state not in OPEN_STATES:
+                raise UserError(
+                    self.env._("Complaint %(name)s is no longer open: no reply can be sent.", name=complaint.name)
+                )
+            if not (complaint.customer_reply or "").strip():
+                raise UserError(
+                    self.env._("Write the reply to the customer of complaint %(name)s first (tab Reply).",
+                               name=complaint.name)
+                )
+            if not (complaint.partner_id or complaint.contact_id):
+                raise UserError(
+                    self.env._("Complaint %(name)s has no customer to reply to.", name=complaint.name)
+                )
+        for complaint in self:
+            complaint.message_post(
+                body=plaintext2html(complaint.customer_reply),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=(complaint.contact_id or complaint.partner_id).ids,
+            )
+            complaint.write({"reply_date": fields.Date.context_today(complaint), "customer_acceptance": "pending"})
+        return True
+
+    def action_no_answer(self):
+        """Record that the customer did not answer the reply within the days of the settings."""
+        self._crr_check_handler()
+        self.write({"customer_acceptance": "no_answer"})
+        return True
+
+    def _crr_portal_set_acceptance(self, accepted, comment=None):
+        """The customer accepts or refuses the reply on the portal (called by the portal controller,
+        after its access check, on the customer's complaint as superuser)."""
+        self.ensure_one()
+        if self.state not in OPEN_STATES or not self.reply_date:
+            raise UserError(self.env._("There is no reply waiting for your answer on complaint %(name)s.",
+                                       name=self.name))
+        self.write({"customer_acceptance": "accepted" if accepted else "refused"})
+        body = (
+            self.env._("The customer accepts the reply.") if accepted
+            else self.env._("The customer does not accept the reply.")
+        )
+        if comment:
+            body = Markup("%s<br/>%s") % (body, plaintext2html(comment))
+        self.message_post(
+            body=body, message_type="comment", subtype_xmlid="mail.mt_comment",
+            author_id=self.env.user.partner_id.id,
+        )
         return True
 
     def action_investigate(self):
@@ -511,6 +667,13 @@ class CrrComplaint(models.Model):
             missing.append(self.env._("the reply to the customer"))
         if not self.reply_date:
             missing.append(self.env._("the date of the reply to the customer"))
+        if self.customer_acceptance not in ("accepted", "no_answer"):
+            missing.append(
+                self.env._(
+                    "the customer's acceptance of the reply (or 'No Answer' %(days)s days after the reply)",
+                    days=self.company_id.crr_complaint_no_answer_days,
+                )
+            )
         return missing
 
     def action_close(self):

@@ -62,6 +62,45 @@ class CrrComplaintAction(models.Model):
         for action in self:
             action.is_late = action.state == "open" and bool(action.deadline) and action.deadline < today
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        actions = super().create(vals_list)
+        actions._crr_schedule_owner_activity()
+        return actions
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "user_id" in vals or "deadline" in vals:
+            self._crr_schedule_owner_activity()
+        return res
+
+    def _crr_schedule_owner_activity(self):
+        """One activity per open action, for its responsible, due on its deadline: rescheduled when the
+        responsible or the deadline changes, marked done when the action is done."""
+        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_capa", raise_if_not_found=False)
+        if not activity_type:
+            return
+        actions = self.sudo()
+        actions.activity_unlink(["customer_requirement_review.mail_activity_crr_capa"])
+        types = dict(self._fields["action_type"]._description_selection(self.env))
+        model = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        # one creation for the batch (activity_schedule creates one activity per call)
+        self.env["mail.activity"].sudo().create([
+            {
+                "res_model_id": model,
+                "res_id": action.id,
+                "activity_type_id": activity_type.id,
+                "automated": True,
+                "summary": self.env._("%(type)s action of complaint %(complaint)s",
+                                      type=types[action.action_type], complaint=action.complaint_id.name),
+                "note": action.name,
+                "user_id": action.user_id.id,
+                "date_deadline": action.deadline or today,
+            }
+            for action in actions.filtered(lambda a: a.state == "open" and a.user_id)
+        ])
+
     def _crr_kept_message(self):
         kept = self.filtered(lambda a: a.state in ("done", "verified") or a.complaint_id.state == "closed")
         if kept:
@@ -103,6 +142,7 @@ class CrrComplaintAction(models.Model):
         # the responsible may be an employee with read-only access to the actions
         with crr_scope():
             self.sudo().write({"state": "done", "done_date": fields.Date.context_today(self)})
+        self.sudo().activity_feedback(["customer_requirement_review.mail_activity_crr_capa"])
         return True
 
     def action_verify(self):
@@ -148,4 +188,5 @@ class CrrComplaintAction(models.Model):
         self._crr_check_complaint_open()
         with crr_scope():
             self.write({"state": "open", "done_date": False, "verified_by_id": False, "verified_date": False})
+        self._crr_schedule_owner_activity()
         return True

@@ -74,6 +74,7 @@ class CrrReviewLine(models.Model):
         required=True,
         default="pending",
         index=True,
+        group_expand=True,  # kanban columns in the selection's (workflow) order, empty ones included
         tracking=True,
         readonly=True,
         help="Waiting: final approval step, opens when every other line of the round is approved. Superseded: "

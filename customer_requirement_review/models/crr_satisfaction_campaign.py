@@ -68,7 +68,11 @@ class CrrSatisfactionCampaign(models.Model):
     invited_count = fields.Integer(string="Invited", compute="_compute_statistics")
     answered_count = fields.Integer(string="Answered", compute="_compute_statistics")
     response_rate = fields.Float(string="Response Rate (%)", digits=(5, 1), compute="_compute_statistics")
-    mean_score = fields.Float(digits=(5, 2), compute="_compute_statistics")
+    mean_score = fields.Float(
+        digits=(5, 2), compute="_compute_statistics",
+        help="Mean of the answers' satisfaction scores (each answer counts once; an answer's score is the mean "
+        "of its criteria weighted by the criteria weights). The Scores Analysis gives the same figure.",
+    )
     count_very_satisfied = fields.Integer(string="Very Satisfied", compute="_compute_statistics")
     count_satisfied = fields.Integer(string="Satisfied", compute="_compute_statistics")
     count_neutral = fields.Integer(string="Neutral", compute="_compute_statistics")
@@ -315,7 +319,11 @@ class CrrSatisfactionCampaign(models.Model):
             if not contact:
                 missing |= customer
                 continue
-            answers |= survey._create_answer(partner=contact, check_attempts=False, crr_campaign_id=self.id)
+            # the customer answers in their own language (the survey offers every installed one)
+            lang = contact.lang and self.env["res.lang"]._lang_get(contact.lang)
+            extra = {"lang_id": lang.id} if lang and lang.code in survey._get_supported_lang_codes() else {}
+            answers |= survey._create_answer(
+                partner=contact, check_attempts=False, crr_campaign_id=self.id, **extra)
         if answers:
             template.sudo().with_context(crr_reminder=False).send_mail_batch(
                 answers.ids, email_layout_xmlid="mail.mail_notification_light")
@@ -434,7 +442,7 @@ class CrrSatisfactionCampaign(models.Model):
                     {"header": self.env._("Score"), "type": "float"},
                     {"header": self.env._("Band"), "type": "char", "width": 18},
                     {"header": self.env._("Previous Score"), "type": "float"},
-                    {"header": self.env._("Change"), "type": "float"},
+                    {"header": self.env._("Score Change"), "type": "float"},
                 ],
                 "rows": answer_rows(),
             },

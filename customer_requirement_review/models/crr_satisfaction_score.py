@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class CrrSatisfactionScore(models.Model):
@@ -23,7 +24,18 @@ class CrrSatisfactionScore(models.Model):
     question_id = fields.Many2one(
         "survey.question", string="Criterion", required=True, index=True, ondelete="cascade", readonly=True,
     )
-    score = fields.Float(digits=(5, 2), aggregator="avg", readonly=True)
+    score = fields.Float(
+        digits=(5, 2), aggregator="avg", readonly=True,
+        help="Criterion score (0-100). Its mean over any group weighs each score by its share of its "
+        "answer (the criterion's weight / the weights of the criteria answered): each answer counts once "
+        "and, within it, each criterion by its weight, as an answer's satisfaction score and a campaign's "
+        "mean score are computed.",
+    )
+    weight_share = fields.Float(
+        digits=(6, 5), readonly=True, aggregator="sum",
+        help="The criterion's weight divided by the weights of the criteria answered in the same answer "
+        "(the shares of an answer sum to 1).",
+    )
     weight = fields.Float(aggregator="avg", readonly=True)
     date = fields.Date(required=True, index=True, readonly=True)
     period = fields.Char(index=True, readonly=True, help="Campaign period, e.g. 2025 H1.")
@@ -41,3 +53,13 @@ class CrrSatisfactionScore(models.Model):
         "UNIQUE(user_input_id, question_id)", "An answer has one score per criterion.",
     )
     _partner_date_idx = models.Index("(partner_id, date DESC)")
+
+    def _read_group_select(self, aggregate_spec, query):
+        """One weighting everywhere: the mean score of a group of criterion scores weighs each score by
+        its share of its answer. Over whole answers this is the mean of the answers' scores (a campaign's
+        mean score); within one answer, its score; for one criterion answered by everyone, the plain mean."""
+        if aggregate_spec == "score:avg":
+            score = self._field_to_sql(self._table, "score", query)
+            share = self._field_to_sql(self._table, "weight_share", query)
+            return SQL("SUM(%s * %s) / NULLIF(SUM(%s), 0)", score, share, share)
+        return super()._read_group_select(aggregate_spec, query)

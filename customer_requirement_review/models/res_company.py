@@ -82,6 +82,31 @@ class ResCompany(models.Model):
     crr_complaint_close_days_minor = fields.Integer(string="Close Minor Complaints Within (days)", default=30)
     crr_complaint_close_days_major = fields.Integer(string="Close Major Complaints Within (days)", default=15)
     crr_complaint_close_days_critical = fields.Integer(string="Close Critical Complaints Within (days)", default=7)
+    crr_complaint_no_answer_days = fields.Integer(
+        string="Close Without the Customer's Answer After (days)",
+        default=14,
+        help="A complaint closes only when the customer accepted the reply, or when the customer did not "
+        "answer the reply within this number of days (recorded as 'No Answer').",
+    )
+
+    # -- document control: form number and revision printed in each PDF form's header ----------------
+    crr_form_no_review = fields.Char(string="Review Form No.", default="QR-8.2-01")
+    crr_form_rev_review = fields.Char(string="Review Form Revision", default="A")
+    crr_form_no_change = fields.Char(string="Change Notice Form No.", default="QR-8.2-02")
+    crr_form_rev_change = fields.Char(string="Change Notice Revision", default="A")
+    crr_form_no_complaint = fields.Char(string="Complaint / CAPA Report Form No.", default="QR-8.2-03")
+    crr_form_rev_complaint = fields.Char(string="Complaint / CAPA Report Revision", default="A")
+    crr_form_no_reply = fields.Char(string="Complaint Reply Form No.", default="QR-8.2-04")
+    crr_form_rev_reply = fields.Char(string="Complaint Reply Revision", default="A")
+    crr_form_no_satisfaction = fields.Char(string="Satisfaction Report Form No.", default="QR-9.1-01")
+    crr_form_rev_satisfaction = fields.Char(string="Satisfaction Report Revision", default="A")
+
+    def _crr_form_lang(self):
+        """Language of the internal forms (review form, change notice, complaint/CAPA report): the
+        company's (its partner's language), so that a controlled record reads the same whoever prints
+        it and whoever the customer is; customer documents print in the customer's language."""
+        self.ensure_one()
+        return self.partner_id.lang or self.env.lang or "en_US"
 
     # -- customer satisfaction --------------------------------------------------------------------
     crr_band_very_satisfied = fields.Float(string="Very Satisfied From", default=90.0)
@@ -160,6 +185,7 @@ class ResCompany(models.Model):
         "crr_complaint_ack_hours_minor", "crr_complaint_ack_hours_major", "crr_complaint_ack_hours_critical",
         "crr_complaint_close_days_minor", "crr_complaint_close_days_major", "crr_complaint_close_days_critical",
         "crr_retention_years_order", "crr_retention_years_change_request", "crr_retention_years_complaint",
+        "crr_complaint_no_answer_days",
     )
     def _check_crr_positive(self):
         for company in self:
@@ -170,6 +196,7 @@ class ResCompany(models.Model):
                 company.crr_complaint_close_days_major, company.crr_complaint_close_days_critical,
                 company.crr_retention_years_order, company.crr_retention_years_change_request,
                 company.crr_retention_years_complaint,
+                company.crr_complaint_no_answer_days,
             )
             if any(value < 0 for value in values):
                 raise ValidationError(

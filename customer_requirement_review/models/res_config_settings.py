@@ -36,6 +36,9 @@ class ResConfigSettings(models.TransientModel):
     crr_complaint_close_days_critical = fields.Integer(
         related="company_id.crr_complaint_close_days_critical", readonly=False
     )
+    crr_complaint_no_answer_days = fields.Integer(
+        related="company_id.crr_complaint_no_answer_days", readonly=False
+    )
     # -- customer satisfaction
     crr_band_very_satisfied = fields.Float(related="company_id.crr_band_very_satisfied", readonly=False)
     crr_band_satisfied = fields.Float(related="company_id.crr_band_satisfied", readonly=False)
@@ -46,3 +49,14 @@ class ResConfigSettings(models.TransientModel):
     )
     crr_followup_total_below = fields.Float(related="company_id.crr_followup_total_below", readonly=False)
     crr_followup_drop_points = fields.Float(related="company_id.crr_followup_drop_points", readonly=False)
+    # -- document control
+    crr_form_no_review = fields.Char(related="company_id.crr_form_no_review", readonly=False)
+    crr_form_rev_review = fields.Char(related="company_id.crr_form_rev_review", readonly=False)
+    crr_form_no_change = fields.Char(related="company_id.crr_form_no_change", readonly=False)
+    crr_form_rev_change = fields.Char(related="company_id.crr_form_rev_change", readonly=False)
+    crr_form_no_complaint = fields.Char(related="company_id.crr_form_no_complaint", readonly=False)
+    crr_form_rev_complaint = fields.Char(related="company_id.crr_form_rev_complaint", readonly=False)
+    crr_form_no_reply = fields.Char(related="company_id.crr_form_no_reply", readonly=False)
+    crr_form_rev_reply = fields.Char(related="company_id.crr_form_rev_reply", readonly=False)
+    crr_form_no_satisfaction = fields.Char(related="company_id.crr_form_no_satisfaction", readonly=False)
+    crr_form_rev_satisfaction = fields.Char(related="company_id.crr_form_rev_satisfaction", readonly=False)

@@ -131,9 +131,14 @@ class SaleOrder(models.Model):
             )
         elif state == "rejected":
             rejected = lines.filtered(lambda line: line.state == "rejected")
-            reasons = "; ".join(
+            reasons = self.env._("; ").join(
                 # the message adds its own full stop after the reasons
-                f"{line.department_id.name}: {(line.opinion or '').strip().rstrip('.。')}" for line in rejected
+                self.env._(
+                    "%(department)s: %(opinion)s",
+                    department=line.department_id.name,
+                    opinion=(line.opinion or "").strip().rstrip(".。"),
+                )
+                for line in rejected
             )
             self.sudo().message_post(
                 body=self.env._(

@@ -140,6 +140,7 @@ class SurveyUserInput(models.Model):
                     "question_id": question.id,
                     "score": value,
                     "weight": question.crr_weight,
+                    "weight_share": question.crr_weight / total_weight,
                     "date": date,
                     "period": campaign.period_label or self.env["crr.satisfaction.campaign"]._crr_period_label(date),
                     "company_id": company.id,
@@ -224,7 +225,24 @@ class SurveyUserInput(models.Model):
                 drop=reasons["drop"], previous=self.crr_previous_score,
                 threshold=f"{company.crr_followup_drop_points:g}",
             ))
+        comments = self._crr_customer_comments()
+        if comments:
+            lines.append(self.env._("The customer's comments:"))
+            lines.extend(
+                self.env._("%(question)s: %(answer)s", question=title, answer=text) for title, text in comments
+            )
         return lines
+
+    def _crr_customer_comments(self):
+        """[(question title, text)] of what the customer wrote: free-text answers and comments."""
+        self.ensure_one()
+        comments = []
+        for line in self.user_input_line_ids.sorted(lambda ln: (ln.question_id.sequence, ln.id)):
+            text = line.value_text_box if line.answer_type == "text_box" else (
+                line.value_char_box if line.answer_type == "char_box" else False)
+            if text and text.strip():
+                comments.append((line.question_id.title, text.strip()))
+        return comments
 
     def _crr_follow_up(self):
         """Open a complaint (channel survey, category satisfaction) for each completed answer that needs
@@ -243,12 +261,15 @@ class SurveyUserInput(models.Model):
                 continue
             company = user_input.crr_company_id or self.env.company
             customer = user_input.crr_customer_id
+            # written in the company's language (not the respondent's): it is an internal record
+            lang = company.partner_id.lang or self.env["res.lang"].get_installed()[0][0]
+            internal = user_input.with_context(lang=lang)
             description = Markup("").join(
-                Markup("<p>%s</p>") % line for line in user_input._crr_follow_up_description(reasons))
+                Markup("<p>%s</p>") % line for line in internal._crr_follow_up_description(reasons))
             owner = customer.user_id.filtered(lambda u, c=company: c in u.company_ids) or \
                 user_input.crr_campaign_id.user_id
             vals_list.append({
-                "subject": self.env._(
+                "subject": internal.env._(
                     "Satisfaction follow-up: %(customer)s scored %(score).2f", customer=customer.display_name,
                     score=user_input.crr_score),
                 "partner_id": customer.id,
@@ -265,15 +286,23 @@ class SurveyUserInput(models.Model):
             todo |= user_input
         if not vals_list:
             return self.env["crr.complaint"]
-        # an internal follow-up: the customer is not made a follower (sales contacts them)
-        with crr_scope("internal_complaint"):
-            complaints = self.env["crr.complaint"].sudo().create(vals_list)
-        for user_input, complaint in zip(todo, complaints, strict=True):
+        # an internal follow-up: the customer is not made a follower (sales contacts them); written by the
+        # campaign's responsible (the respondent is the public or a portal user), in the company's language
+        complaints = self.env["crr.complaint"]
+        for user_input, vals in zip(todo, vals_list, strict=True):
+            company = user_input.crr_company_id or self.env.company
+            author = user_input.crr_campaign_id.user_id or company.partner_id.user_ids[:1] or \
+                self.env.ref("base.user_root")
+            lang = company.partner_id.lang or self.env["res.lang"].get_installed()[0][0]
+            with crr_scope("internal_complaint"):
+                complaint = self.env["crr.complaint"].with_user(author).sudo().with_context(lang=lang).create(vals)
             user_input.crr_complaint_id = complaint
             complaint.message_post(
                 body=Markup("%s <a href='#' data-oe-model='survey.user_input' data-oe-id='%s'>%s</a>") % (
-                    self.env._("Opened from the satisfaction answer"), user_input.id,
-                    user_input.survey_id.title),
+                    complaint.env._("Opened from the satisfaction answer"), user_input.id,
+                    user_input.survey_id.with_context(lang=lang).title),
                 subtype_xmlid="mail.mt_note",
+                author_id=author.partner_id.id,
             )
-        return complaints
+            complaints |= complaint
+        return complaints.with_env(self.env)

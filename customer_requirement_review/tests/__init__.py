@@ -20,6 +20,8 @@ from . import test_complaint_register_xlsx
 from . import test_complaint_flow
 from . import test_complaint_mail
 from . import test_complaint_portal
+from . import test_complaint_routing
+from . import test_complaint_performance
 from . import test_complaint_report
 from . import test_complaint_security
 from . import test_i18n

@@ -368,7 +368,7 @@ class TestChangeRequestRefusals(CrrChangeRequestCommon):
         with self.assertRaisesRegex(UserError, r"only approved change requests can be applied \(it is Draft\)"):
             request.action_apply()
         request.action_submit()
-        with self.assertRaisesRegex(UserError, r"\(it is To Review\)"):
+        with self.assertRaisesRegex(UserError, r"\(it is In Review\)"):
             request.action_apply()
         self.assertFalse(order.commitment_date)
 

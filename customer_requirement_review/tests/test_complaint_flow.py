@@ -49,6 +49,10 @@ class ComplaintCommon(TransactionCase):
             }
         )
         cls.quality = cls.env.ref("customer_requirement_review.crr_department_quality")
+        # new quality complaints go to the quality department, owned by the reviewer
+        cls.env["crr.complaint.route"].create(
+            {"category": "quality", "department_id": cls.quality.id, "user_id": cls.reviewer.id}
+        )
 
     @classmethod
     def _complaint(cls, user=None, **values):
@@ -75,7 +79,9 @@ class TestComplaintFlow(ComplaintCommon):
         self.env.cr.precommit.run()  # tracking starts after the creation's transaction step
         self.assertRegex(complaint.name, rf"^CC/{fields.Date.today().year}/\d{{4}}$")
         self.assertEqual(complaint.state, "new")
-        self.assertEqual(complaint.user_id, self.salesperson)
+        # routed: the quality reviewer owns it, not the salesperson who entered it
+        self.assertEqual(complaint.user_id, self.reviewer)
+        self.assertEqual(complaint.department_id, self.quality)
         self.assertEqual(self.order.crr_complaint_count, 1)
         self.assertEqual(self.customer_contact.crr_complaint_count, 1)
         self.assertEqual(self.customer.crr_complaint_count, 1)
@@ -159,6 +165,7 @@ class TestComplaintFlow(ComplaintCommon):
         with self.assertRaisesRegex(UserError, r"cannot be moved to Verification"):
             complaint.with_user(self.reviewer).action_to_verification()
         complaint.with_user(self.reviewer).action_acknowledge()
+        complaint.department_id = False  # routed to quality on arrival; cleared by hand here
         with self.assertRaisesRegex(UserError, "Set the responsible department"):
             complaint.with_user(self.reviewer).action_investigate()
         with self.assertRaisesRegex(UserError, "cannot be moved to Acknowledged"):
@@ -185,9 +192,12 @@ class TestComplaintFlow(ComplaintCommon):
             complaint.with_user(self.reviewer).action_close()
         complaint.action_ids.with_user(self.reviewer).action_verify()
         complaint.customer_reply = "Relabelled"
-        with self.assertRaisesRegex(UserError, r"missing: the date of the reply to the customer\.$"):
+        with self.assertRaisesRegex(UserError, r"missing: the date of the reply to the customer; the customer's acceptance"):
             complaint.with_user(self.reviewer).action_close()
         complaint.reply_date = fields.Date.today()
+        with self.assertRaisesRegex(UserError, r"missing: the customer's acceptance of the reply"):
+            complaint.with_user(self.reviewer).action_close()
+        complaint.customer_acceptance = "accepted"
         complaint.with_user(self.reviewer).action_close()
         self.assertEqual(complaint.state, "closed")
         with self.assertRaisesRegex(UserError, "is no longer open"):
@@ -264,14 +274,15 @@ class TestComplaintFlow(ComplaintCommon):
         self.assertTrue(late_ack.is_overdue)
         self.assertFalse(fresh.is_overdue)
         self.assertTrue(late_close.is_overdue)
-        activity = late_ack.activity_ids
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        activity = late_ack.activity_ids.filtered(lambda a: a.activity_type_id == todo)
         self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertEqual(activity.user_id, self.reviewer)
         self.assertIn("not acknowledged in time", activity.summary)
-        self.assertIn("not closed in time", late_close.activity_ids.summary)
+        self.assertIn("not closed in time", late_close.activity_ids.filtered(lambda a: a.activity_type_id == todo).summary)
         # no second reminder on the next run
         self.env["crr.complaint"]._cron_check_overdue()
-        self.assertEqual(len(late_ack.activity_ids), 1)
+        self.assertEqual(len(late_ack.activity_ids.filtered(lambda a: a.activity_type_id == todo)), 1)
         # acknowledging clears the acknowledgement overdue flag (the close deadline is still ahead)
         late_ack.with_user(self.reviewer).action_acknowledge()
         self.assertFalse(late_ack.is_overdue)
@@ -309,8 +320,9 @@ class TestComplaintFlow(ComplaintCommon):
         received = datetime(2025, 1, 15, 9, 0, 0)
         c1 = self._complaint(category="quality", severity="major", date_received=received,
                              department_id=self.quality.id)
-        self._complaint(category="delivery", severity="minor", date_received=received + timedelta(days=40))
-        self._complaint(category="quality", severity="critical", date_received=received + timedelta(days=41))
+        c2 = self._complaint(category="delivery", severity="minor", date_received=received + timedelta(days=40))
+        c3 = self._complaint(category="quality", severity="critical", date_received=received + timedelta(days=41))
+        (c2 | c3).department_id = False  # routed on arrival; cleared to count complaints without department
         with crr_scope():
             c1.sudo().write({"state": "closed", "days_to_close": 4.0})
         domain = [("partner_id", "=", self.customer.id)]

@@ -35,6 +35,11 @@ class TestComplaintMailGateway(MailCommon):
         cls.contact = cls.env["res.partner"].create(
             {"name": "Li Quality", "parent_id": cls.customer.id, "email": "li@mailcustomer.example.com"}
         )
+        # e-mailed complaints go to the quality department, owned by the employee of the mail helpers
+        cls.quality = cls.env.ref("customer_requirement_review.crr_department_quality")
+        cls.env["crr.complaint.route"].create(
+            {"channel": "email", "department_id": cls.quality.id, "user_id": cls.user_employee.id}
+        )
 
     def _process(self, email_from, subject, body):
         raw = RAW_MAIL.format(
@@ -68,7 +73,13 @@ class TestComplaintMailGateway(MailCommon):
         self.assertEqual(complaint.state, "new")
         self.assertTrue(complaint.name.startswith("CC/"))
         self.assertIn("12 housings of lot 42 arrived scratched.", complaint.description)
-        self.assertFalse(complaint.user_id)
+        # routed, and the owner is told by an activity due by the acknowledgement deadline
+        self.assertEqual(complaint.user_id, self.user_employee)
+        self.assertEqual(complaint.department_id, self.quality)
+        activity = complaint.activity_ids
+        self.assertEqual(activity.activity_type_id, self.env.ref("customer_requirement_review.mail_activity_crr_complaint_new"))
+        self.assertEqual(activity.user_id, self.user_employee)
+        self.assertEqual(activity.date_deadline, complaint.ack_deadline.date())
         # the incoming mail is in the chatter and the customer follows the complaint
         self.assertIn("lot 42", complaint.message_ids[-1].body)
         self.assertIn(self.customer, complaint.message_partner_ids)

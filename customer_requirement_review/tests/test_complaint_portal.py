@@ -1,7 +1,6 @@
 import re
 
-from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -25,6 +24,8 @@ class TestComplaintPortal(HttpCase):
             cls.env, login="crr_portal_reviewer2", groups="customer_requirement_review.group_crr_reviewer"
         )
         product = cls.env["product.product"].create({"name": "Portal Valve", "type": "consu", "list_price": 3.0})
+        cls.product = product
+        cls.rival_product = cls.env["product.product"].create({"name": "Rival Gadget", "type": "consu"})
         # the orders complained about were confirmed earlier (their review is not what is tested here)
         cls.env.company.crr_review_mode = "off"
         cls.order = cls.env["sale.order"].create(
@@ -34,7 +35,8 @@ class TestComplaintPortal(HttpCase):
         cls.order.action_confirm()
         cls.other_order = cls.env["sale.order"].create(
             {"partner_id": cls.other_customer.id,
-             "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 10})]}
+             "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 10}),
+                            Command.create({"product_id": cls.rival_product.id, "product_uom_qty": 1})]}
         )
         cls.other_order.action_confirm()
         cls.other_complaint = cls.env["crr.complaint"].create(
@@ -106,9 +108,17 @@ class TestComplaintPortal(HttpCase):
         complaint.action_ids.with_user(self.reviewer).action_done()
         complaint.with_user(self.reviewer).action_to_verification()
         complaint.action_ids.with_user(self.reviewer2).action_verify()
-        complaint.with_user(self.reviewer).write(
-            {"customer_reply": "Seal batch blocked, valves replaced.", "reply_date": fields.Date.today()}
-        )
+        complaint.with_user(self.reviewer).write({"customer_reply": "Seal batch blocked, valves replaced."})
+        complaint.with_user(self.reviewer).action_send_reply()
+        with self.assertRaisesRegex(UserError, "acceptance of the reply"):
+            complaint.with_user(self.reviewer).action_close()
+        # the customer accepts the reply on the portal
+        page = self.url_open(f"/my/complaints/{complaint.id}")
+        self.assertIn("Do you accept our reply?", page.text)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        self.url_open(f"/my/complaints/{complaint.id}/acceptance",
+                      data={"csrf_token": token, "accepted": "1", "comment": "OK for us"})
+        self.assertEqual(complaint.customer_acceptance, "accepted")
         complaint.with_user(self.reviewer).action_close()
         self.assertEqual(complaint.state, "closed")
 
@@ -120,6 +130,68 @@ class TestComplaintPortal(HttpCase):
         self.assertNotIn("CONFIDENTIAL", page.text)
         # the internal cost (987.65) is not shown; the bare digits could occur in the page's random CSRF token
         self.assertNotRegex(page.text, r"987[.,]65")
+
+    def test_portal_form_product_photos_reply_time(self):
+        """The form offers the products of the customer's own orders only, marks what is required, says
+        when we reply, hides the internal severity; a photo arrives attached to the complaint."""
+        self.env.company.crr_complaint_ack_hours_minor = 6
+        route_owner = self.reviewer2
+        quality = self.env.ref("customer_requirement_review.crr_department_quality")
+        self.env["crr.complaint.route"].create(
+            {"channel": "portal", "department_id": quality.id, "user_id": route_owner.id}
+        )
+        self.authenticate("crr_portal_buyer", "crr_portal_buyer")
+        form = self.url_open("/my/complaints/new").text
+        self.assertIn("Portal Valve", form)
+        self.assertNotIn("Rival Gadget", form)
+        self.assertIn("We reply within 6 hours", form)
+        self.assertIn('<span class="text-danger">*</span>', form)
+        self.assertIn('enctype="multipart/form-data"', form)
+        self.assertNotIn("Severity", form)
+        # a product of another customer's order is refused, nothing created
+        response = self.url_open(
+            "/my/complaints/new",
+            data={"csrf_token": self._csrf(), "order_id": self.order.id, "product_id": self.rival_product.id,
+                  "subject": "Wrong product complaint", "category": "quality"},
+        )
+        self.assertIn("Choose a product of the selected order", response.text)
+        self.assertFalse(self.env["crr.complaint"].search([("subject", "=", "Wrong product complaint")]))
+        # a file that is not a photo nor a PDF is refused
+        response = self.url_open(
+            "/my/complaints/new",
+            data={"csrf_token": self._csrf(), "order_id": self.order.id, "subject": "Script complaint",
+                  "category": "quality"},
+            files={"attachments": ("evil.sh", b"#!/bin/sh\nrm -rf /\n", "image/png")},
+        )
+        self.assertIn("is not a photo", response.text)
+        self.assertFalse(self.env["crr.complaint"].search([("subject", "=", "Script complaint")]))
+        png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+               b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+               b"\x00\x00IEND\xaeB`\x82")
+        response = self.url_open(
+            "/my/complaints/new",
+            data={"csrf_token": self._csrf(), "order_id": self.order.id, "product_id": self.product.id,
+                  "subject": "Cracked valve body", "category": "quality", "description": "See the photo."},
+            files={"attachments": ("crack.png", png, "image/png")},
+        )
+        self.assertEqual(response.status_code, 200)
+        complaint = self.env["crr.complaint"].search([("subject", "=", "Cracked valve body")])
+        self.assertEqual(len(complaint), 1)
+        self.assertEqual(complaint.product_id, self.product)
+        self.assertEqual((complaint.department_id, complaint.user_id), (quality, route_owner))
+        self.assertEqual(complaint.severity, "minor")
+        attachment = self.env["ir.attachment"].search([("res_model", "=", "crr.complaint"), ("res_id", "=", complaint.id)])
+        self.assertEqual(attachment.name, "crack.png")
+        self.assertEqual(attachment.mimetype, "image/png")
+        message = self.env["mail.message"].search(
+            [("model", "=", "crr.complaint"), ("res_id", "=", complaint.id), ("attachment_ids", "in", attachment.ids)])
+        self.assertEqual(message.author_id, self.portal_user.partner_id)
+        self.assertFalse(message.subtype_id.internal)
+        # the owner has an activity; the complaint page shows no internal severity
+        self.assertEqual(complaint.activity_ids.user_id, route_owner)
+        page = self.url_open(f"/my/complaints/{complaint.id}").text
+        self.assertIn("Cracked valve body", page)
+        self.assertNotIn("Severity", page)
 
     def test_portal_isolation(self):
         self.authenticate("crr_portal_buyer", "crr_portal_buyer")

@@ -16,11 +16,13 @@ class TestComplaintRegisterXlsx(TransactionCase):
         super().setUpClass()
         cls.customer = cls.env["res.partner"].create({"name": "Register Customer", "is_company": True})
         quality = cls.env.ref("customer_requirement_review.crr_department_quality")
+        logistics = cls.env.ref("customer_requirement_review.crr_department_logistics")
         Complaint = cls.env["crr.complaint"]
         cls.complaints = Complaint.create([
             {"subject": "Scratched housings", "partner_id": cls.customer.id, "category": "quality",
              "severity": "major", "department_id": quality.id, "affected_qty": 12},
-            {"subject": "Late delivery", "partner_id": cls.customer.id, "category": "delivery", "severity": "minor"},
+            {"subject": "Late delivery", "partner_id": cls.customer.id, "category": "delivery", "severity": "minor",
+             "department_id": logistics.id},
             {"subject": "Wrong labels", "partner_id": cls.customer.id, "category": "quality", "severity": "minor"},
         ])
 
@@ -46,7 +48,9 @@ class TestComplaintRegisterXlsx(TransactionCase):
         self.assertEqual(stats[("Category", "Product Quality")], 2)
         self.assertEqual(stats[("Category", "Delivery")], 1)
         self.assertEqual(stats[("Severity", "Minor")], 2)
-        self.assertEqual(stats[("Department", "Quality")], 1)
+        # the third one was routed to quality (no routing line: the quality department)
+        self.assertEqual(stats[("Department", "Quality")], 2)
+        self.assertEqual(stats[("Department", "Logistics")], 1)
         self.assertEqual(stats[("Total", "Complaints")], 3)
 
     def test_portal_user_cannot_export(self):

@@ -115,7 +115,22 @@ class TestZhCnLoaded(TransactionCase):
         self.assertIn("您的投诉", template.subject)
         self.assertIn("您好", template.body_html)
         activity = self.zh.ref(f"{MODULE}.mail_activity_crr_review")
-        self.assertEqual(activity.name, "要求评审")
+        self.assertEqual(activity.name, "合同/订单评审")
+
+    def test_procedure_terms(self):
+        """The procedures' own words: 合同/订单评审, 双人复核, 得分变化, 上次得分; 待评审 means one thing."""
+        po = {entry.msgid: entry.msgstr for entry in polib.pofile(str(I18N / "zh_CN.po")) if not entry.obsolete}
+        self.assertEqual(po["Requirement Review"], "合同/订单评审")
+        self.assertEqual(po["Four-Eyes Review"], "双人复核")
+        self.assertEqual(po["Score Change"], "得分变化")
+        self.assertEqual(po["Previous Score"], "上次得分")
+        self.assertFalse([msgid for msgid, msgstr in po.items() if "要求评审" in msgstr or "四眼" in msgstr])
+        # a change request being reviewed is 评审中 (as a quotation in review), not 待评审
+        self.assertEqual(self._labels("crr.change.request", "state")["to_review"], "评审中")
+        # full-width colons in Chinese
+        ascii_colons = [msgstr for msgstr in po.values()
+                        if CJK.search(msgstr) and re.search(r"(?<![0-9a-z/]):(?![0-9/])", re.sub(r"<[^>]+>", "", msgstr))]
+        self.assertFalse(ascii_colons)
 
     def test_satisfaction_survey(self):
         survey = self.zh.ref(f"{MODULE}.crr_satisfaction_survey")
@@ -155,7 +170,7 @@ class TestZhCnLoaded(TransactionCase):
         )
         self.assertEqual(order.review_state, "to_review")
         # the web client sends the user's language in the context
-        with self.assertRaisesRegex(UserError, f"{re.escape(order.name)} 须先完成要求评审才能确认.*销售部"):
+        with self.assertRaisesRegex(UserError, f"{re.escape(order.name)} 须先完成合同/订单评审才能确认.*销售部"):
             order.with_user(user).with_context(lang=user.lang).action_confirm()
 
     def test_menus(self):

@@ -90,6 +90,31 @@ class TestSatisfactionCampaign(CrrSatisfactionCommon):
         self.assertEqual(len(scores), 6)
         self.assertEqual(set(scores.mapped("period")), {"2025 H1"})
 
+    def test_one_weighting_scores_analysis_equals_campaign(self):
+        """Scores Analysis (its pivot's mean) and the campaign agree, also when answers skip criteria."""
+        previous, current, inputs = self._results_setup()
+        # D answers only the boundary criterion: its score counts once, as A's, B's and C's
+        user_input = inputs[self.customer_d]
+        choice = self.q_boundary.suggested_answer_ids.filtered(lambda a: a.answer_score == 100)
+        user_input._save_lines(self.q_boundary, choice.id)
+        user_input._mark_done()
+        current.invalidate_recordset()
+        self.assertAlmostEqual(current.mean_score, round((70 + 85 + 50 + 100) / 4, 2))
+        Score = self.env["crr.satisfaction.score"]
+        by_campaign = dict(Score._read_group([("campaign_id", "in", (previous | current).ids)],
+                                             ["campaign_id"], ["score:avg"]))
+        self.assertAlmostEqual(by_campaign[current], current.mean_score, places=2)
+        self.assertAlmostEqual(by_campaign[previous], previous.mean_score, places=2)
+        by_period = dict(Score._read_group([("campaign_id", "=", current.id)], ["period"], ["score:avg"]))
+        self.assertAlmostEqual(by_period[current.period_label], current.mean_score, places=2)
+        # one criterion: the mean of its scores (A 60, B 80, C 40)
+        [(quality_mean,)] = Score._read_group(
+            [("campaign_id", "=", current.id), ("question_id", "=", self.q_quality.id)], [], ["score:avg"])
+        self.assertAlmostEqual(quality_mean, 60.0, places=2)
+        # an answer: its own score
+        [(answer_mean,)] = Score._read_group([("user_input_id", "=", inputs[self.customer_a].id)], [], ["score:avg"])
+        self.assertAlmostEqual(answer_mean, 70.0, places=2)
+
     def test_report_renders(self):
         _previous, current, _inputs = self._results_setup()
         html, fmt = self.env["ir.actions.report"]._render_qweb_pdf(

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .satisfaction_common import CrrSatisfactionCommon
 
@@ -82,3 +82,31 @@ class TestSatisfactionFollowUp(CrrSatisfactionCommon):
         self.assertEqual(answer._crr_follow_up_reasons()["criteria"], [(self.q_delivery, 40.0)])
         answer = self._answer(self.customer_a, {self.q_quality: 100, self.q_delivery: 60})
         self.assertEqual(answer._crr_follow_up_reasons(), {})
+
+    def test_follow_up_in_company_language_by_campaign_responsible(self):
+        """The respondent is the public user and reads Chinese; the follow-up is an internal record:
+        written in the company's language, by the campaign's responsible, quoting the customer."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.company.partner_id.lang = "en_US"
+        lead = new_test_user(self.env, login="crr_fu_lead", groups="sales_team.group_sale_manager",
+                             name="Campaign Lead")
+        customer = self.env["res.partner"].create({"name": "广州客户", "email": "gz@example.com", "lang": "zh_CN"})
+        campaign = self._campaign(2026, "h1", customer, user_id=lead.id)
+        user_input = self.survey._create_answer(partner=customer, check_attempts=False, crr_campaign_id=campaign.id)
+        choice = self.q_quality.suggested_answer_ids.filtered(lambda a: a.answer_score == 20)
+        user_input._save_lines(self.q_quality, choice.id)
+        user_input._save_lines(self.q_comment, "交货经常延迟，请改进包装。")
+        public = self.env.ref("base.public_user")
+        user_input.with_user(public).with_context(lang="zh_CN").sudo()._mark_done()
+        complaint = user_input.crr_complaint_id
+        self.assertTrue(complaint)
+        self.assertTrue(complaint.subject.startswith("Satisfaction follow-up: 广州客户"), complaint.subject)
+        self.assertIn("Criteria below 60", complaint.description)
+        self.assertIn("The customer's comments:", complaint.description)
+        self.assertIn("交货经常延迟，请改进包装。", complaint.description)
+        self.assertEqual(complaint.create_uid, lead)
+        self.assertEqual(complaint.user_id, lead)
+        notes = complaint.message_ids.filtered(lambda m: "Opened from the satisfaction answer" in m.body)
+        self.assertEqual(notes.author_id, lead.partner_id)
+        self.assertNotIn(public.partner_id, complaint.message_ids.author_id)
+

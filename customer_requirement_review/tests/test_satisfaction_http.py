@@ -99,3 +99,32 @@ class TestSatisfactionHttp(HttpCase):
         self.assertEqual(complaint.partner_id, self.customer)
         for criterion in ("Product quality (20)", "Delivery punctuality (20)", "Price (40)", "Total score below 70"):
             self.assertIn(criterion, complaint.description)
+
+    def test_survey_in_the_customers_language(self):
+        """The shipped survey is offered in every installed language: an English customer stays in English
+        (no redirection to /zh_CN/...), a Chinese customer reads it in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["customer_requirement_review"], ["zh_CN"], overwrite=True)
+        self.assertFalse(self.survey.lang_ids)
+        self.assertIn("zh_CN", self.survey._get_supported_lang_codes())
+        english = self.env["res.partner"].create({"name": "Oslo Buyer", "email": "oslo@example.com", "lang": "en_US"})
+        chinese = self.env["res.partner"].create({"name": "苏州买家", "email": "suzhou@example.com", "lang": "zh_CN"})
+        campaign = self.env["crr.satisfaction.campaign"].create({
+            "year": 2026, "half": "h1", "survey_id": self.survey.id,
+            "partner_ids": [(6, 0, (english | chinese).ids)],
+        })
+        campaign.action_send()
+        answers = {answer.partner_id: answer for answer in campaign.user_input_ids}
+        for partner, title, foreign in ((english, "Customer Satisfaction Survey", "顾客满意度调查表"),
+                                        (chinese, "顾客满意度调查表", "Customer Satisfaction Survey")):
+            answer = answers[partner]
+            response = self.url_open(answer.get_start_url(), allow_redirects=False)
+            self.assertIn(response.status_code, (302, 303))
+            location = response.headers["Location"]
+            if partner == english:
+                self.assertNotIn("/zh_CN/", location)
+            page = self.url_open(location)
+            self.assertEqual(page.status_code, 200)
+            self.assertIn(title, page.text)
+            self.assertNotIn(foreign, page.text)
+

@@ -26,14 +26,14 @@ class TestSatisfactionXlsx(CrrSatisfactionCommon, HttpCase):
         workbook = openpyxl.load_workbook(io.BytesIO(response.content))
         answers, trend = workbook["Answers"], workbook["Trend"]
         header = [cell.value for cell in answers[1]]
-        for title in ("Customer", "Quality", "Delivery", "Boundary", "Price (0-10)", "Score", "Band", "Change"):
+        for title in ("Customer", "Quality", "Delivery", "Boundary", "Price (0-10)", "Score", "Band", "Score Change"):
             self.assertIn(title, header)
         rows = [dict(zip(header, [cell.value for cell in row], strict=True)) for row in answers.iter_rows(min_row=2)]
         self.assertEqual(len(rows), 3)
         row_a = next(r for r in rows if r["Customer"] == "Alpha Customer" and r["Period"] == "2025 H1")
         self.assertEqual((row_a["Quality"], row_a["Delivery"], row_a["Score"]), (60, 100, 70))
         self.assertEqual(row_a["Band"], "Neutral")
-        self.assertEqual(row_a["Change"], -30)
+        self.assertEqual(row_a["Score Change"], -30)
         self.assertIsNone(row_a["Boundary"])
         trend_header = [cell.value for cell in trend[1]]
         trend_rows = [dict(zip(trend_header, [c.value for c in row], strict=True)) for row in trend.iter_rows(min_row=2)]
