@@ -74,7 +74,8 @@ class CrrReviewLine(models.Model):
         required=True,
         default="pending",
         index=True,
-        group_expand=True,  # kanban columns in the selection's (workflow) order, empty ones included
+        # kanban columns in the workflow's order, empty ones included (superseded only when it has lines)
+        group_expand="_read_group_expand_state",
         tracking=True,
         readonly=True,
         help="Waiting: final approval step, opens when every other line of the round is approved. Superseded: "
@@ -151,6 +152,11 @@ class CrrReviewLine(models.Model):
     def _crr_subjects(self):
         """``{subject: its lines among self}``."""
         return self.grouped(lambda line: line._crr_subject())
+
+    @api.model
+    def _read_group_expand_state(self, states, domain):
+        """The reviewers' kanban: the workflow's columns, and Superseded only when lines are in it."""
+        return [key for key, _label in self._fields["state"].selection if key != "superseded" or key in states]
 
     @api.depends("order_id", "change_request_id")
     def _compute_company_id(self):

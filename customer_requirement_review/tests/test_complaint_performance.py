@@ -22,7 +22,9 @@ class TestComplaintListPerformance(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.salesperson = new_test_user(cls.env, login="crr_perf_sales", groups="sales_team.group_sale_salesman")
+        cls.salesperson = new_test_user(
+            cls.env, login="crr_perf_sales", groups="sales_team.group_sale_salesman_all_leads"
+        )
         cls.owners = [
             new_test_user(cls.env, login=f"crr_perf_owner{i}", groups="customer_requirement_review.group_crr_reviewer")
             for i in range(3)
