@@ -5,7 +5,7 @@ help:
 	@echo "make run    - Odoo 19 with customer_requirement_review and demo data on http://127.0.0.1:$${PORT:-8069}"
 	@echo "make test   - lint, then the addon's tests (pytest-odoo) in a throw-away database"
 	@echo "make setup  - only the setup both commands run first"
-	@echo "make bench  - the benchmark scripts of bench/ (prints figures)"
+	@echo "make bench  - the benchmark scripts of bench/ (prints figures), then ours against OCA's tier validation"
 	@echo "make pg-stop - stop the project's PostgreSQL cluster if it is running"
 
 run:
@@ -22,6 +22,7 @@ lint: setup
 
 bench:
 	@bash tools/bench.sh
+	@CRR_BENCH_WITH=peer bash tools/bench.sh
 
 pg-stop:
 	@bash -c 'source tools/lib.sh; pg_stop'

@@ -38,7 +38,27 @@ odoo_addons_path() {
     local src; src=$(odoo_src)
     local path="$src/odoo/addons"
     [ -d "$src/addons" ] && path="$src/addons,$path"
-    echo "$path,$REPO_ROOT"
+    echo "$path,$REPO_ROOT${CRR_EXTRA_ADDONS_PATH:+,$CRR_EXTRA_ADDONS_PATH}"
+}
+
+# OCA addons published on PyPI as odoo-addon-<name> wheels: downloaded without their dependencies (they
+# declare `odoo`, which PyPI does not have) and unpacked into the cache once; prints the addons folder.
+fetch_oca_addons() {
+    local dir=$CRR_CACHE/oca wheel
+    mkdir -p "$dir/wheels" "$dir/addons"
+    local missing=()
+    for pkg in "$@"; do
+        ls "$dir/wheels/$(echo "${pkg//-/_}" | tr '[:upper:]' '[:lower:]')"-19.0.*.whl >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "fetching ${missing[*]} (OCA, 19.0)"
+        "$PY" -m pip download -q --disable-pip-version-check --no-deps -d "$dir/wheels" \
+            "${missing[@]/%/==19.0.*}" >"$dir/pip.log" 2>&1 || { cat "$dir/pip.log" >&2; die "pip download failed"; }
+    fi
+    for wheel in "$dir"/wheels/*.whl; do
+        "$PY" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$wheel" "$dir/unpacked"
+    done
+    echo "$dir/unpacked/odoo/addons"
 }
 
 # The odoo command of the tree, run with the project's virtualenv. A launcher file (not `python -c`)
