@@ -4,16 +4,24 @@
 # Usage: make bench                 (all scripts)
 #        BENCH=bench/bench_review_overhead.py BENCH_ARGS="--orders 200" make bench
 #        CRR_BENCH_WITH=stock make bench   (a database where Inventory is installed too: crr_bench_stock)
+#        CRR_BENCH_WITH=peer make bench    (a database where OCA's sale_tier_validation is installed too:
+#                                          crr_bench_peer; runs bench_vs_tier_validation.py)
 source "$(dirname "$0")/lib.sh"
 "$REPO_ROOT/tools/setup.sh"
 WITH=${CRR_BENCH_WITH:-}
+PEER_SCRIPT=$REPO_ROOT/bench/bench_vs_tier_validation.py
 case "$WITH" in
-    "" | stock) ;;
-    *) die "CRR_BENCH_WITH must be empty or stock (got '$WITH')" ;;
+    "") MODULES=$ADDON ;;
+    # with Inventory: the bridge addon too (it depends on sale_stock)
+    stock) MODULES=$ADDON,customer_requirement_review_stock ;;
+    # the peer of the review: OCA's tier validation, in a folder of the benchmark only (never a dependency)
+    peer) fetch_oca_wheels "$REPO_ROOT/bench/oca-peer-addons.txt" "$CRR_CACHE/oca-peer"
+          CRR_EXTRA_ADDONS_PATH=$CRR_CACHE/oca-peer/root/odoo/addons
+          export CRR_EXTRA_ADDONS_PATH
+          MODULES=$ADDON,sale_tier_validation ;;
+    *) die "CRR_BENCH_WITH must be empty, stock or peer (got '$WITH')" ;;
 esac
 DB=${CRR_BENCH_DB:-crr_bench${WITH:+_$WITH}}
-# with Inventory: the bridge addon too (it depends on sale_stock)
-MODULES=$ADDON${WITH:+,customer_requirement_review_stock}
 started=$(pg_start)
 trap '[ "$started" = started ] && pg_stop || true' EXIT
 conf=$(write_odoo_conf "$DB")
@@ -30,7 +38,12 @@ fi
 # the benchmarks roll back what they create: clear the dead rows of earlier runs and refresh the planner's
 # statistics, as autovacuum does on a live database
 psql_admin -d "$DB" -c "VACUUM ANALYZE"
-scripts=${BENCH:-$(ls "$REPO_ROOT"/bench/bench_*.py)}
+if [ "$WITH" = peer ]; then
+    scripts=${BENCH:-$PEER_SCRIPT}
+else
+    # the comparison with the peer needs the peer's database
+    scripts=${BENCH:-$(ls "$REPO_ROOT"/bench/bench_*.py | grep -v "$PEER_SCRIPT")}
+fi
 for script in $scripts; do
     log "benchmark: $(basename "$script")"
     # shellcheck disable=SC2086

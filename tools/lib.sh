@@ -44,7 +44,27 @@ odoo_addons_path() {
     [ -d "$src/addons" ] && path="$src/addons,$path"
     # OCA addons of the optional bridges (tools/setup.sh, oca-addons.txt)
     [ -d "$CRR_CACHE/oca-addons/root/odoo/addons" ] && path="$path,$CRR_CACHE/oca-addons/root/odoo/addons"
-    echo "$path,$REPO_ROOT"
+    echo "$path,$REPO_ROOT${CRR_EXTRA_ADDONS_PATH:+,$CRR_EXTRA_ADDONS_PATH}"
+}
+
+# OCA addons published on PyPI as odoo-addon-<name> wheels, listed in the file $1: downloaded without their
+# dependencies (they declare `odoo`, which PyPI does not have) and unpacked into $2/root once (again when the
+# list changes); their addons are in $2/root/odoo/addons.
+fetch_oca_wheels() {
+    local list=$1 dir=$2 want have= whl
+    want=$(sha1sum <"$list" | cut -c1-40)
+    [ -f "$dir/.complete" ] && have=$(cat "$dir/.complete")
+    [ "$want" = "$have" ] && return 0
+    log "fetching the OCA addons of $(basename "$list") into $dir"
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/wheels" "$dir.tmp/root"
+    "$PY" -m pip download -q --disable-pip-version-check --no-deps -d "$dir.tmp/wheels" -r "$list" 2>&1 \
+        | grep -v "^WARNING: Location" >&2 || true
+    for whl in "$dir.tmp/wheels"/*.whl; do
+        [ -f "$whl" ] || die "pip download of $list fetched nothing"
+        "$PY" -m zipfile -e "$whl" "$dir.tmp/root"
+    done
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    echo "$want" >"$dir/.complete"
 }
 
 # The odoo command of the tree, run with the project's virtualenv. A launcher file (not `python -c`)

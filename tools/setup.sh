@@ -125,20 +125,7 @@ setup_venv() {
 # Wheels fetched without their dependencies (they name `odoo`, which is no PyPI package), extracted into
 # the cache; lib.sh puts their addons folder on the addons path.
 setup_oca_addons() {
-    local list=$REPO_ROOT/oca-addons.txt dir=$CRR_CACHE/oca-addons want have= whl
-    want=$(sha1sum <"$list" | cut -c1-40)
-    [ -f "$dir/.complete" ] && have=$(cat "$dir/.complete")
-    [ "$want" = "$have" ] && return 0
-    log "fetching the OCA addons of oca-addons.txt into $dir"
-    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/wheels" "$dir.tmp/root"
-    "$PY" -m pip download -q --disable-pip-version-check --no-deps -d "$dir.tmp/wheels" -r "$list" 2>&1 \
-        | grep -v "^WARNING: Location" >&2 || true
-    for whl in "$dir.tmp/wheels"/*.whl; do
-        [ -f "$whl" ] || die "pip download of oca-addons.txt fetched nothing"
-        "$PY" -m zipfile -e "$whl" "$dir.tmp/root"
-    done
-    rm -rf "$dir" && mv "$dir.tmp" "$dir"
-    echo "$want" >"$dir/.complete"
+    fetch_oca_wheels "$REPO_ROOT/oca-addons.txt" "$CRR_CACHE/oca-addons"
 }
 
 # --- the project's PostgreSQL cluster ----------------------------------------------------------

@@ -1,0 +1,321 @@
+"""Our requirement review against OCA's tier validation (base_tier_validation + sale_tier_validation).
+
+The same kind of quotations (a known customer, three products) go, interleaved in one run, through:
+
+(a) ours: the salesperson requests the review, each department's reviewer approves its line (the general
+    manager last: its line opens when the others are approved), the salesperson confirms;
+(b) peer: the salesperson requests the validation (``request_validation``), each reviewer validates
+    (``validate_tier``; the general manager's tier last, with ``approve_sequence``), the salesperson confirms;
+(c) plain: the salesperson confirms, with neither review active.
+
+Each scenario runs with 1 reviewer (sales) and with 8 (the seven departments, then the general manager).
+Both modules are installed in the benchmark database: a block of our path runs with the company's review
+mode 'all' and the peer's tier definitions archived, a block of the peer's path with the review mode 'off'
+and the definitions active, a block of the plain path with both off. Every call is timed as a request:
+empty record cache at the start, writes flushed and pre-commit hooks (tracking messages) run at the end.
+
+Prints per phase the mean and median time and the queries, the whole order, and the ratios ours/peer; and
+how many decisions wrote a row that other orders share (the customer's partner, the company).
+
+    BENCH=bench/bench_vs_tier_validation.py CRR_BENCH_WITH=peer make bench
+    BENCH=bench/bench_vs_tier_validation.py CRR_BENCH_WITH=peer BENCH_ARGS="--orders 50 --runs 1" make bench
+"""
+
+import statistics
+import time
+
+from benchlib import environment, max_rss_mib, parse_args, report
+
+from odoo.fields import Command
+
+DEPARTMENTS = (
+    "sales", "technical", "quality", "production", "procurement", "logistics", "finance", "general_manager",
+)
+PATHS = ("ours", "peer", "plain")
+
+
+def _extra(parser):
+    parser.add_argument("--orders", type=int, default=200, help="quotations per path, scenario and run (200)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of every scenario (default 3)")
+    parser.add_argument("--block", type=int, default=20, help="orders per block of each path (default 20)")
+    parser.add_argument("--lines", type=int, default=3, help="order lines per quotation (default 3)")
+    parser.add_argument(
+        "--reviewers", default="1,8", help="scenarios: numbers of reviewers, comma separated (default 1,8)"
+    )
+
+
+class Phase:
+    """Times (one sample per call) and queries of one phase of one path."""
+
+    def __init__(self):
+        self.samples = []
+        self.queries = 0
+
+    def run(self, env, func):
+        env.invalidate_all()
+        queries = env.cr.sql_log_count
+        start = time.perf_counter()
+        func()
+        env.cr.flush()
+        self.samples.append(time.perf_counter() - start)
+        self.queries += env.cr.sql_log_count - queries
+
+
+class Scenario:
+    def __init__(self, reviewers):
+        self.reviewers = reviewers
+        self.phases = {(path, name): Phase() for path in PATHS for name in ("request", "decide", "confirm")}
+        self.orders = {path: [] for path in PATHS}  # seconds and queries of each whole order
+        self.shared_row_writes = {path: 0 for path in PATHS}
+        self.decisions = {path: 0 for path in PATHS}
+
+
+def _setup(env, args):
+    company = env.company
+    company.write({"crr_review_mode": "off", "crr_four_eyes": True})
+    users = env["res.users"].with_context(no_reset_password=True)
+    salesperson = users.create(
+        {"name": "Bench Salesperson", "login": "crr_bench_peer_salesperson",
+         "group_ids": [Command.set([env.ref("sales_team.group_sale_salesman").id])]}
+    )
+    groups = [env.ref("customer_requirement_review.group_crr_reviewer").id,
+              env.ref("sales_team.group_sale_salesman_all_leads").id]
+    reviewers = {}
+    departments = {}
+    for code in DEPARTMENTS:
+        department = env["crr.department"].search(
+            [("company_id", "=", company.id), ("code", "=", code)], limit=1
+        )
+        assert department, f"no department {code} in {company.name}"
+        reviewers[code] = users.create(
+            {"name": f"Bench Peer Reviewer {code}", "login": f"crr_bench_peer_{code}",
+             "group_ids": [Command.set(groups)]}
+        )
+        department.user_ids = [Command.set(reviewers[code].ids)]
+        departments[code] = department
+    customer = env["res.partner"].create({"name": "Bench Peer Customer"})
+    products = env["product.product"].create(
+        [{"name": f"Bench Peer Part {i}", "type": "consu", "list_price": 100.0, "standard_price": 40.0}
+         for i in range(args.lines)]
+    )
+    history = env["sale.order"].create(
+        {"partner_id": customer.id,
+         "order_line": [Command.create({"product_id": p.id, "product_uom_qty": 1}) for p in products]}
+    )
+    history.action_confirm()
+    # our rules: only the bench's, one per scenario (archived until its scenario runs)
+    env["crr.review.rule"].search([("company_id", "=", company.id)]).active = False
+    rules, definitions = {}, {}
+    model = env["ir.model"]._get("sale.order")
+    for count in _scenarios(args):
+        codes = _codes(count)
+        rules[count] = env["crr.review.rule"].create(
+            {"name": f"Bench {count}", "domain": "[]", "company_id": company.id, "active": False,
+             "contract_type": "special" if count > 1 else "regular",
+             "department_ids": [Command.set([departments[c].id for c in codes])]}
+        )
+        # the peer: one tier per reviewer; the general manager's comes last (lowest sequence: highest
+        # review sequence) and waits for the others (approve_sequence)
+        definitions[count] = env["tier.definition"].create(
+            [{"name": f"Bench {count} {code}", "model_id": model.id, "review_type": "individual",
+              "reviewer_id": reviewers[code].id, "company_id": company.id, "active": False,
+              "sequence": 10 if code == "general_manager" else 100 + i,
+              "approve_sequence": code == "general_manager"}
+             for i, code in enumerate(codes)]
+        )
+    return salesperson, reviewers, customer, products, rules, definitions
+
+
+def _scenarios(args):
+    return [int(n) for n in args.reviewers.split(",")]
+
+
+def _codes(count):
+    if count == 1:
+        return ("sales",)
+    if count == len(DEPARTMENTS):
+        return DEPARTMENTS
+    return DEPARTMENTS[:count - 1] + ("general_manager",)
+
+
+def _quotations(env, salesperson, customer, products, count):
+    orders = env["sale.order"].with_user(salesperson).create(
+        [{"partner_id": customer.id, "user_id": salesperson.id,
+          "order_line": [Command.create({"product_id": p.id, "product_uom_qty": 2 + (i % 5)}) for p in products]}
+         for i in range(count)]
+    )
+    return orders.ids
+
+
+def _shared_rows(env, customer):
+    env.cr.execute(
+        "SELECT (SELECT ctid::text FROM res_partner WHERE id = %s), (SELECT ctid::text FROM res_company WHERE id = %s)",
+        [customer.id, env.company.id],
+    )
+    return env.cr.fetchone()
+
+
+def _decide(env, scenario, path, customer, func):
+    before = _shared_rows(env, customer)
+    scenario.phases[(path, "decide")].run(env, func)
+    scenario.decisions[path] += 1
+    if _shared_rows(env, customer) != before:
+        scenario.shared_row_writes[path] += 1
+
+
+def _ours(env, order, salesperson, reviewers, scenario, customer):
+    phases = scenario.phases
+    phases[("ours", "request")].run(env, lambda: order.with_user(salesperson).action_request_review())
+    for code in _codes(scenario.reviewers):
+        env.invalidate_all()
+        line = order.review_line_ids.filtered(
+            lambda line, code=code: line.state == "pending" and line.department_id.code == code
+        )
+        assert len(line) == 1, (order.name, code, order.review_line_ids.mapped("state"))
+        _decide(env, scenario, "ours", customer,
+                lambda line=line, user=reviewers[code]: line.with_user(user).action_approve())
+    phases[("ours", "confirm")].run(env, lambda: order.with_user(salesperson).action_confirm())
+    assert order.state == "sale" and order.review_state == "approved", (order.name, order.review_state)
+
+
+def _peer(env, order, salesperson, reviewers, scenario, customer):
+    phases = scenario.phases
+    phases[("peer", "request")].run(env, lambda: order.with_user(salesperson).request_validation())
+    for code in _codes(scenario.reviewers):
+        _decide(env, scenario, "peer", customer,
+                lambda user=reviewers[code]: order.with_user(user).validate_tier())
+    phases[("peer", "confirm")].run(env, lambda: order.with_user(salesperson).action_confirm())
+    assert order.state == "sale" and order.validation_status == "validated", (order.name, order.validation_status)
+
+
+def _plain(env, order, salesperson, scenario):
+    scenario.phases[("plain", "confirm")].run(env, lambda: order.with_user(salesperson).action_confirm())
+    assert order.state == "sale", order.name
+
+
+def _whole(scenario, path, calls_before, queries_before):
+    """Record the whole order: the samples its calls added to the path's phases."""
+    seconds = sum(sum(scenario.phases[(path, n)].samples[calls_before[n]:]) for n in ("request", "decide", "confirm"))
+    queries = sum(scenario.phases[(path, n)].queries for n in ("request", "decide", "confirm")) - queries_before
+    scenario.orders[path].append((seconds, queries))
+
+
+def _snapshot(scenario, path):
+    calls = {n: len(scenario.phases[(path, n)].samples) for n in ("request", "decide", "confirm")}
+    queries = sum(scenario.phases[(path, n)].queries for n in ("request", "decide", "confirm"))
+    return calls, queries
+
+
+def _mode(env, path, rules, definitions, count):
+    env.company.crr_review_mode = "all" if path == "ours" else "off"
+    rules[count].active = path == "ours"
+    definitions[count].write({"active": path == "peer"})
+    env.flush_all()
+
+
+def _run(env, args, scenario, ids, salesperson, reviewers, customer, rules, definitions):
+    Order = env["sale.order"]
+    count = scenario.reviewers
+    for start in range(0, args.orders, args.block):
+        for path in PATHS:
+            _mode(env, path, rules, definitions, count)
+            for order_id in ids[path][start:start + args.block]:
+                order = Order.browse(order_id)
+                calls, queries = _snapshot(scenario, path)
+                if path == "ours":
+                    _ours(env, order, salesperson, reviewers, scenario, customer)
+                elif path == "peer":
+                    _peer(env, order, salesperson, reviewers, scenario, customer)
+                else:
+                    _plain(env, order, salesperson, scenario)
+                _whole(scenario, path, calls, queries)
+        env.flush_all()
+        env.cr.execute("ANALYZE sale_order, sale_order_line, crr_review_line, tier_review, mail_message, mail_activity")
+    for path in PATHS:
+        _mode(env, "plain", rules, definitions, count)
+
+
+def _fmt(samples, queries, calls):
+    if not samples:
+        return "-"
+    mean = sum(samples) / len(samples) * 1000
+    median = statistics.median(samples) * 1000
+    return f"{mean:7.1f} ms mean {median:7.1f} ms median {queries / calls:6.1f} q"
+
+
+def _report(args, scenario):
+    rows = []
+    ratios = {}
+    for name in ("request", "decide", "confirm"):
+        for path in PATHS:
+            phase = scenario.phases[(path, name)]
+            if phase.samples:
+                rows.append((f"{path:5} {name}", _fmt(phase.samples, phase.queries, len(phase.samples))))
+        ours, peer = scenario.phases[("ours", name)], scenario.phases[("peer", name)]
+        if ours.samples and peer.samples:
+            ratios[name] = (
+                (sum(ours.samples) / len(ours.samples)) / (sum(peer.samples) / len(peer.samples)),
+                (ours.queries / len(ours.samples)) / (peer.queries / len(peer.samples)),
+            )
+    for path in PATHS:
+        seconds = [s for s, _q in scenario.orders[path]]
+        queries = sum(q for _s, q in scenario.orders[path])
+        rows.append((f"{path:5} whole order", _fmt(seconds, queries, len(seconds))))
+    whole = {path: scenario.orders[path] for path in PATHS}
+    mean = {p: sum(s for s, _q in whole[p]) / len(whole[p]) for p in PATHS}
+    mean_q = {p: sum(q for _s, q in whole[p]) / len(whole[p]) for p in PATHS}
+    ratios["whole order"] = (mean["ours"] / mean["peer"], mean_q["ours"] / mean_q["peer"])
+    for name, (time_ratio, query_ratio) in ratios.items():
+        verdict = "met" if time_ratio <= 1.0 and query_ratio <= 1.0 else "MISSED"
+        rows.append((f"ours/peer {name}", f"{time_ratio:5.2f}x time  {query_ratio:5.2f}x queries  (target <= 1.0: {verdict})"))
+    def phase_mean(path, name):
+        samples = scenario.phases[(path, name)].samples
+        return sum(samples) / len(samples)
+
+    overhead = (phase_mean("ours", "request") + phase_mean("ours", "confirm")) / phase_mean("plain", "confirm")
+    rows.append(("ours (request + confirm) / plain confirm", f"{overhead:5.2f}x  (target <= 2x)"))
+    for path in ("ours", "peer"):
+        rows.append((f"{path:5} decisions writing a shared row",
+                     f"{scenario.shared_row_writes[path]} of {scenario.decisions[path]} (customer's partner, company)"))
+    report(f"{scenario.reviewers} reviewer(s), {len(whole['ours'])} quotations per path x {args.lines} lines", rows)
+    return ratios
+
+
+def main():
+    args = parse_args(__doc__.splitlines()[0], _extra)
+    with environment(args) as env:
+        assert "tier.definition" in env, "the peer (sale_tier_validation) is not installed in this database"
+        salesperson, reviewers, customer, products, rules, definitions = _setup(env, args)
+        all_ratios = {}
+        for run in range(args.runs + 1):  # run 0 warms up (registry caches, templates): not reported
+            for count in _scenarios(args):
+                n = args.orders if run else min(args.orders, 10)
+                ids = {path: _quotations(env, salesperson, customer, products, n) for path in PATHS}
+                env.cr.flush()
+                env.invalidate_all()
+                env.cr.execute("ANALYZE")
+                scenario = Scenario(count)
+                local = argparse_copy(args, orders=n)
+                _run(env, local, scenario, ids, salesperson, reviewers, customer, rules, definitions)
+                if run:
+                    print(f"\n#### run {run}")
+                    all_ratios.setdefault(count, []).append(_report(local, scenario))
+        summary = []
+        for count, runs in all_ratios.items():
+            for name in ("decide", "whole order"):
+                times = ", ".join(f"{r[name][0]:.2f}" for r in runs)
+                queries = ", ".join(f"{r[name][1]:.2f}" for r in runs)
+                summary.append((f"{count} reviewer(s) {name}", f"time ours/peer {times}; queries {queries}"))
+        summary.append(("max RSS", f"{max_rss_mib():.0f} MiB"))
+        report("Summary over the runs (ratios ours/peer, target <= 1.0)", summary)
+
+
+def argparse_copy(args, **changes):
+    copy = type(args)(**vars(args))
+    for key, value in changes.items():
+        setattr(copy, key, value)
+    return copy
+
+
+if __name__ == "__main__":
+    main()
