@@ -464,18 +464,11 @@ class CrrReviewLine(models.Model):
                 vals["conditions"] = conditions
             with crr_scope():
                 line.sudo().write(vals)
-        self._crr_close_activities(decision)
+        # the department's to-do is done: removed quietly (the decision's tracking says who decided and when),
+        # not marked done with a chatter message per member
+        self._crr_remove_activities()
         self._crr_after_decision()
         return True
-
-    def _crr_close_activities(self, decision):
-        activities = self.sudo().activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("customer_requirement_review.mail_activity_crr_review")
-        )
-        if activities:
-            activities.action_feedback(
-                feedback=self.env._("Approved") if decision == "approved" else self.env._("Rejected")
-            )
 
     def _crr_after_decision(self):
         """Single exit of every decision: hand the decided lines to their subject."""

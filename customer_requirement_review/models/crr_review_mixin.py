@@ -212,9 +212,18 @@ class CrrReviewMixin(models.AbstractModel):
         Line._crr_open_final_lines(round_lines)
         new_state = Line._crr_round_state(round_lines)
         if new_state == self._crr_review_state():
-            # touch the row at every decision, so that a concurrent decision waiting on the lock retries
-            with crr_scope():
-                self.sudo().write({self._crr_review_state_field: self[self._crr_review_state_field]})
+            # touch the row at every decision, so that a concurrent decision waiting on the lock fails to
+            # serialise and retries with the lines decided here (REPEATABLE READ): one UPDATE, nothing of the
+            # subject changes (no ORM write, no tracking)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET write_date = (now() AT TIME ZONE 'UTC'), write_uid = %s WHERE id = %s",
+                    SQL.identifier(self._table),
+                    self.env.uid,
+                    self.id,
+                )
+            )
+            self.invalidate_recordset(["write_date", "write_uid"])
             return
         self._crr_set_review_state(new_state)
         if new_state != ROUND_IN_REVIEW:
