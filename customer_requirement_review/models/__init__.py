@@ -1,3 +1,4 @@
+from . import crr_action_only_mixin
 from . import res_company
 from . import res_config_settings
 from . import crr_config_cache_mixin
@@ -22,3 +23,6 @@ from . import crr_change_request_line
 from . import crr_complaint
 from . import crr_complaint_action
 from . import res_partner
+from . import crr_quality_investigation
+from . import crr_field_service
+from . import crr_complaint_capa

@@ -3,7 +3,7 @@ import datetime
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .survey_user_input import CRR_BANDS
 
@@ -11,7 +11,7 @@ from .survey_user_input import CRR_BANDS
 class CrrSatisfactionCampaign(models.Model):
     _name = "crr.satisfaction.campaign"
     _description = "Customer Satisfaction Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.action.only.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -51,8 +51,23 @@ class CrrSatisfactionCampaign(models.Model):
         help="Customers to survey. 'Load Customers' fills in those with confirmed orders in the period.",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("sent", "Sent"), ("closed", "Closed")],
-        string="Status", default="draft", required=True, tracking=True, index=True,
+        [("draft", "Draft"), ("sent", "Sent"), ("to_approve", "To Approve"), ("approved", "Approved"),
+         ("closed", "Closed")],
+        string="Status", default="draft", required=True, tracking=True, index=True, copy=False,
+        help="The survey data and the improvements are checked by the management representative and approved by "
+        "the general manager before the campaign is closed (archived).",
+    )
+    mr_approved_by_id = fields.Many2one(
+        "res.users", string="Checked By (Management Representative)", readonly=True, copy=False, tracking=True,
+    )
+    mr_approved_date = fields.Datetime(string="Checked On", readonly=True, copy=False)
+    gm_approved_by_id = fields.Many2one(
+        "res.users", string="Approved By (General Manager)", readonly=True, copy=False, tracking=True,
+    )
+    gm_approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    approval_note = fields.Text(
+        string="Approval Remarks", tracking=True,
+        help="Remarks of the management representative or the general manager; required to send the results back.",
     )
     sent_date = fields.Datetime(string="Sent On", readonly=True, copy=False)
     sent_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -245,6 +260,129 @@ class CrrSatisfactionCampaign(models.Model):
                  escape(self.env._("Answers")), rows)
 
     # ------------------------------------------------------------------------------------------------
+    # yearly summary (both halves, trend, per criterion, per customer): input to the management review
+    # ------------------------------------------------------------------------------------------------
+
+    def _crr_yearly_docs(self):
+        """One campaign per (company, year) of ``self``: each prints the summary of its year."""
+        seen, docs = set(), self.browse()
+        for campaign in self.sorted(lambda c: (c.company_id.id, c.year, c.date_from)):
+            key = (campaign.company_id.id, campaign.year)
+            if key not in seen:
+                seen.add(key)
+                docs |= campaign
+        return docs
+
+    def _crr_yearly_summary(self, trend_years=5):
+        """Plain data of the yearly summary of this campaign's company and year, read with grouped queries."""
+        self.ensure_one()
+        Campaign = self.sudo()
+        campaigns = Campaign.search(
+            [("company_id", "=", self.company_id.id), ("year", "=", self.year)], order="date_from, id")
+        UserInput = self.env["survey.user_input"].sudo()
+        Score = self.env["crr.satisfaction.score"].sudo()
+        Line = self.env["survey.user_input.line"].sudo()
+        done = [("crr_campaign_id", "in", campaigns.ids), ("test_entry", "=", False), ("state", "=", "done")]
+        # both halves
+        halves = [
+            {
+                "campaign": campaign, "label": campaign.period_label or campaign.name,
+                "invited": campaign.invited_count, "answered": campaign.answered_count,
+                "response_rate": campaign.response_rate, "mean": campaign.mean_score,
+                "bands": campaign._crr_band_distribution(),
+            }
+            for campaign in campaigns
+        ]
+        [(year_count, year_mean)] = UserInput._read_group(
+            [*done, ("crr_band", "!=", False)], [], ["__count", "crr_score:avg"])
+        # trend: the mean of every campaign of the last years
+        trend_campaigns = Campaign.search([
+            ("company_id", "=", self.company_id.id),
+            ("year", ">", self.year - trend_years), ("year", "<=", self.year),
+        ], order="date_from, id")
+        trend_means = dict(UserInput._read_group(
+            [("crr_campaign_id", "in", trend_campaigns.ids), ("test_entry", "=", False), ("state", "=", "done"),
+             ("crr_band", "!=", False)],
+            ["crr_campaign_id"], ["crr_score:avg"]))
+        trend = [
+            {"label": campaign.period_label or campaign.name, "mean": round(trend_means.get(campaign) or 0.0, 2),
+             "answered": campaign in trend_means}
+            for campaign in trend_campaigns
+        ]
+        # per criterion: mean per half and over the year
+        per_half = {
+            (question, campaign): mean
+            for question, campaign, mean in Score._read_group(
+                [("campaign_id", "in", campaigns.ids)], ["question_id", "campaign_id"], ["score:avg"])
+        }
+        year_per_question = Score._read_group(
+            [("campaign_id", "in", campaigns.ids)], ["question_id"], ["score:avg", "__count"])
+        criteria = [
+            {
+                "name": question.title,
+                "halves": [per_half.get((question, campaign)) for campaign in campaigns],
+                "mean": round(mean or 0.0, 2), "count": count, "sequence": (question.sequence, question.id),
+            }
+            for question, mean, count in year_per_question
+        ]
+        criteria.sort(key=lambda item: item["sequence"])
+        # per customer: score per half and change over the year
+        per_customer = {}
+        for customer, campaign, score in UserInput._read_group(
+            [*done, ("crr_band", "!=", False)], ["crr_customer_id", "crr_campaign_id"], ["crr_score:avg"],
+        ):
+            per_customer.setdefault(customer, {})[campaign] = score
+        customers = []
+        for customer, scores in per_customer.items():
+            values = [scores.get(campaign) for campaign in campaigns]
+            known = [value for value in values if value is not None]
+            customers.append({
+                "name": customer.display_name or "",
+                "halves": values,
+                "change": round(known[-1] - known[0], 2) if len(known) > 1 else None,
+            })
+        customers.sort(key=lambda item: item["name"].lower())
+        # compared with competitors and most urgent improvements
+        comparison_labels = dict(
+            self.env["survey.question.answer"]._fields["crr_comparison"]._description_selection(self.env))
+        comparison = {}
+        for question, row, choice, count in Line._read_group(
+            [("user_input_id.crr_campaign_id", "in", campaigns.ids), ("user_input_id.state", "=", "done"),
+             ("question_id.crr_role", "=", "competitor"), ("suggested_answer_id.crr_comparison", "!=", False)],
+            ["question_id", "matrix_row_id", "suggested_answer_id"], ["__count"],
+        ):
+            item = row.value or question.title
+            comparison.setdefault(item, {"better": 0, "same": 0, "worse": 0})[choice.crr_comparison] += count
+        urgent = [
+            {"name": choice.value, "count": count}
+            for choice, count in Line._read_group(
+                [("user_input_id.crr_campaign_id", "in", campaigns.ids), ("user_input_id.state", "=", "done"),
+                 ("question_id.crr_role", "=", "urgent"), ("suggested_answer_id.crr_nothing_urgent", "=", False),
+                 ("suggested_answer_id", "!=", False)],
+                ["suggested_answer_id"], ["__count"],
+            )
+        ]
+        urgent.sort(key=lambda item: (-item["count"], item["name"]))
+        follow_ups = UserInput.search_count([*done, ("crr_complaint_id", "!=", False)])
+        return {
+            "year": self.year,
+            "company": self.company_id,
+            "campaigns": campaigns,
+            "halves": halves,
+            "answered": year_count,
+            "mean": round(year_mean or 0.0, 2),
+            "trend": trend,
+            "criteria": criteria,
+            "customers": customers,
+            "comparison": [
+                {"name": name, **counts} for name, counts in sorted(comparison.items())
+            ],
+            "comparison_labels": comparison_labels,
+            "urgent": urgent,
+            "follow_ups": follow_ups,
+        }
+
+    # ------------------------------------------------------------------------------------------------
     # actions
     # ------------------------------------------------------------------------------------------------
 
@@ -279,8 +417,10 @@ class CrrSatisfactionCampaign(models.Model):
         template = self.env.ref("customer_requirement_review.mail_template_crr_satisfaction_invite")
         for campaign in self:
             campaign.check_access("write")
-            if campaign.state == "closed":
-                raise UserError(self.env._("The campaign %(name)s is closed.", name=campaign.name))
+            if campaign.state not in ("draft", "sent"):
+                raise UserError(self.env._(
+                    "The campaign %(name)s is submitted for approval or closed: no more invitations.",
+                    name=campaign.name))
             if not campaign.partner_ids:
                 raise UserError(self.env._(
                     "The campaign %(name)s has no customer: add customers or load those with confirmed orders.",
@@ -300,7 +440,7 @@ class CrrSatisfactionCampaign(models.Model):
             if answers:
                 template.sudo().with_context(crr_reminder=False).send_mail_batch(
                     answers.ids, email_layout_xmlid="mail.mail_notification_light")
-            campaign.write({
+            campaign.sudo().write({
                 "state": "sent",
                 "sent_date": campaign.sent_date or fields.Datetime.now(),
                 "sent_by_id": campaign.sent_by_id.id or self.env.user.id,
@@ -326,13 +466,128 @@ class CrrSatisfactionCampaign(models.Model):
             campaign.message_post(body=self.env._("%(count)s reminder(s) sent.", count=len(pending)))
         return True
 
+    def _crr_action_only_fields(self):
+        return {
+            "state": self.env._("Send Invitations, Submit for Approval, Check, Approve, Close or Reopen"),
+            "sent_date": self.env._("Send Invitations"),
+            "sent_by_id": self.env._("Send Invitations"),
+            "mr_approved_by_id": self.env._("Check (Management Representative)"),
+            "mr_approved_date": self.env._("Check (Management Representative)"),
+            "gm_approved_by_id": self.env._("Approve (General Manager)"),
+            "gm_approved_date": self.env._("Approve (General Manager)"),
+        }
+
+    def _crr_check_state(self, allowed, action):
+        for campaign in self:
+            if campaign.state not in allowed:
+                labels = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "Campaign %(name)s is %(state)s: %(action)s is not possible now.",
+                        name=campaign.name, state=labels[campaign.state], action=action,
+                    )
+                )
+
+    def _crr_is_general_manager(self, campaign):
+        """Whether the current user belongs to the general manager's department of the campaign's company."""
+        return bool(self.env["crr.department"].sudo().search_count([
+            ("code", "=", "general_manager"),
+            ("company_id", "=", campaign.company_id.id),
+            ("user_ids", "in", self.env.uid),
+        ], limit=1))
+
+    def action_submit_approval(self):
+        """The results and improvements go to the management representative, then the general manager."""
+        self.check_access("write")
+        self._crr_check_state(("sent",), self.env._("Submit for Approval"))
+        self.sudo().write({"state": "to_approve"})
+        rep_group = self.env.ref("customer_requirement_review.group_crr_management_rep")
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        for campaign in self:
+            reps = rep_group.sudo().all_user_ids.filtered(
+                lambda u, c=campaign: c.company_id in u.company_ids and not u.share)
+            if todo and reps:
+                campaign.sudo().activity_schedule(
+                    activity_type_id=todo.id, user_id=reps[0].id,
+                    summary=self.env._("Check the satisfaction results of %(name)s", name=campaign.name),
+                    date_deadline=fields.Date.context_today(campaign),
+                )
+        return True
+
+    def action_approve_mr(self):
+        """The management representative checks the survey data and the improvements."""
+        if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_management_rep")):
+            raise AccessError(self.env._("Only the management representative checks the satisfaction results."))
+        self.check_access("read")
+        self._crr_check_state(("to_approve",), self.env._("Check (Management Representative)"))
+        if any(campaign.mr_approved_by_id for campaign in self):
+            raise UserError(self.env._("The management representative has already checked these results."))
+        self.sudo().write({"mr_approved_by_id": self.env.uid, "mr_approved_date": fields.Datetime.now()})
+        self.sudo().activity_unlink(["mail.mail_activity_data_todo"], only_automated=False)
+        return True
+
+    def action_approve_gm(self):
+        """The general manager approves the results checked by the management representative."""
+        self.check_access("read")
+        self._crr_check_state(("to_approve",), self.env._("Approve (General Manager)"))
+        for campaign in self:
+            if not (self.env.su or self._crr_is_general_manager(campaign)):
+                raise AccessError(
+                    self.env._(
+                        "Only a member of the general manager's department approves the satisfaction results of "
+                        "%(name)s.", name=campaign.name,
+                    )
+                )
+            if not campaign.mr_approved_by_id:
+                raise UserError(
+                    self.env._(
+                        "The management representative must check the results of %(name)s before the general "
+                        "manager approves them.", name=campaign.name,
+                    )
+                )
+        self.sudo().write({
+            "state": "approved", "gm_approved_by_id": self.env.uid, "gm_approved_date": fields.Datetime.now(),
+        })
+        return True
+
+    def action_send_back(self):
+        """The management representative or the general manager sends the results back, with remarks."""
+        self.check_access("read")
+        self._crr_check_state(("to_approve",), self.env._("Send Back"))
+        for campaign in self:
+            allowed = self.env.su or self.env.user.has_group(
+                "customer_requirement_review.group_crr_management_rep") or self._crr_is_general_manager(campaign)
+            if not allowed:
+                raise AccessError(
+                    self.env._("Only the management representative or the general manager may send results back.")
+                )
+            if not (campaign.approval_note or "").strip():
+                raise UserError(self.env._("Write in the Approval Remarks why the results are sent back."))
+        self.sudo().write({"state": "sent", "mr_approved_by_id": False, "mr_approved_date": False})
+        for campaign in self:
+            campaign.message_post(
+                body=self.env._("Results sent back: %(note)s", note=campaign.approval_note),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
     def action_close(self):
-        self.write({"state": "closed"})
+        """Archive the approved results (the procedures keep them after the general manager's approval)."""
+        self.check_access("write")
+        self._crr_check_state(("approved",), self.env._("Close"))
+        self.sudo().write({"state": "closed"})
         return True
 
     def action_reopen(self):
+        """Reopen a closed campaign (late answers): its results must be checked and approved again."""
+        self.check_access("write")
+        self._crr_check_state(("closed",), self.env._("Reopen"))
         for campaign in self:
-            campaign.state = "sent" if campaign.user_input_ids else "draft"
+            campaign.sudo().write({
+                "state": "sent" if campaign.user_input_ids else "draft",
+                "mr_approved_by_id": False, "mr_approved_date": False,
+                "gm_approved_by_id": False, "gm_approved_date": False,
+            })
         return True
 
     def action_view_scores(self):

@@ -39,3 +39,10 @@ class ResConfigSettings(models.TransientModel):
     )
     crr_followup_total_below = fields.Float(related="company_id.crr_followup_total_below", readonly=False)
     crr_followup_drop_points = fields.Float(related="company_id.crr_followup_drop_points", readonly=False)
+    # -- corrective action (CAPA) governance
+    crr_capa_plan_days = fields.Integer(related="company_id.crr_capa_plan_days", readonly=False)
+    crr_capa_plan_approval = fields.Boolean(related="company_id.crr_capa_plan_approval", readonly=False)
+    crr_onsite_hours = fields.Integer(related="company_id.crr_onsite_hours", readonly=False)
+    crr_capa_effectiveness_days = fields.Integer(
+        related="company_id.crr_capa_effectiveness_days", readonly=False
+    )
