@@ -16,6 +16,7 @@ class CrrComplaint(models.Model):
     ones, the CAPA plan (due N days after the investigation starts, approved by the management
     representative before the actions start) and the effectiveness check after closing."""
 
+    _name = "crr.complaint"
     _inherit = ["crr.complaint", "crr.action.only.mixin"]
 
     # -- 8D (D1 team, D2 problem, D5-D8 texts; D3/D4 are the containment and root cause fields) ----------
@@ -79,16 +80,16 @@ class CrrComplaint(models.Model):
         PLAN_STATES, string="CAPA Plan", required=True, default="draft", tracking=True, index=True, copy=False,
     )
     plan_submitted_date = fields.Datetime(string="Plan Submitted On", readonly=True, copy=False)
-    plan_submitted_by_id = fields.Many2one("res.users", string="Plan Submitted By", readonly=True, copy=False)
+    plan_submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     plan_approved_date = fields.Datetime(string="Plan Approved On", readonly=True, copy=False, tracking=True)
     plan_approved_by_id = fields.Many2one(
-        "res.users", string="Plan Approved By", readonly=True, copy=False, tracking=True,
+        "res.users", readonly=True, copy=False, tracking=True,
     )
     plan_review_note = fields.Text(
-        string="Plan Review Note", tracking=True,
+        tracking=True,
         help="The management representative's remarks; required to send a plan back.",
     )
-    plan_late = fields.Boolean(string="Plan Late", compute="_compute_plan_late")
+    plan_late = fields.Boolean(compute="_compute_plan_late")
     # -- effectiveness ---------------------------------------------------------------------------------------
     effectiveness_state = fields.Selection(
         EFFECTIVENESS_STATES, string="Effectiveness", tracking=True, index="btree_not_null", copy=False,

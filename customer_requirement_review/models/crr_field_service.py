@@ -31,9 +31,9 @@ class CrrFieldService(models.Model):
     )
     arrival_date = fields.Datetime(string="Arrived On", tracking=True)
     findings = fields.Text(tracking=True)
-    actions_taken = fields.Text(string="Actions Taken", tracking=True)
-    customer_signature = fields.Image(string="Customer Signature", max_width=1024, max_height=512, copy=False)
-    signed_by = fields.Char(string="Signed By", copy=False)
+    actions_taken = fields.Text(tracking=True)
+    customer_signature = fields.Image(max_width=1024, max_height=512, copy=False)
+    signed_by = fields.Char(copy=False)
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")],
         string="Status", required=True, default="planned", tracking=True, index=True, copy=False,

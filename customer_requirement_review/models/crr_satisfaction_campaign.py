@@ -565,7 +565,8 @@ class CrrSatisfactionCampaign(models.Model):
                 raise UserError(self.env._("Write in the Approval Remarks why the results are sent back."))
         self.sudo().write({"state": "sent", "mr_approved_by_id": False, "mr_approved_date": False})
         for campaign in self:
-            campaign.message_post(
+            # the general manager may only read the campaign: the note is posted as superuser, in their name
+            campaign.sudo().message_post(
                 body=self.env._("Results sent back: %(note)s", note=campaign.approval_note),
                 subtype_xmlid="mail.mt_note",
             )
