@@ -72,6 +72,7 @@
         "demo/crr_review_demo.xml",
         "demo/crr_change_request_demo.xml",
         "demo/crr_complaint_demo.xml",
+        "demo/crr_capa_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

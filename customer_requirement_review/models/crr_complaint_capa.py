@@ -90,6 +90,7 @@ class CrrComplaint(models.Model):
         help="The management representative's remarks; required to send a plan back.",
     )
     plan_late = fields.Boolean(compute="_compute_plan_late")
+    plan_approval_required = fields.Boolean(related="company_id.crr_capa_plan_approval")
     # -- effectiveness ---------------------------------------------------------------------------------------
     effectiveness_state = fields.Selection(
         EFFECTIVENESS_STATES, string="Effectiveness", tracking=True, index="btree_not_null", copy=False,

@@ -91,12 +91,13 @@ class CrrFieldService(models.Model):
         for service in self:
             if service.state != "planned":
                 raise UserError(self.env._("Field service %(name)s is not planned.", name=service.name))
+            findings, actions_taken = (service.findings or "").strip(), (service.actions_taken or "").strip()
             missing = [
                 label for label, value in (
                     (self.env._("who went on site"), service.user_ids),
                     (self.env._("the arrival time"), service.arrival_date),
-                    (self.env._("the findings"), (service.findings or "").strip()),
-                    (self.env._("the actions taken"), (service.actions_taken or "").strip()),
+                    (self.env._("the findings"), findings),
+                    (self.env._("the actions taken"), actions_taken),
                 ) if not value
             ]
             if missing:
