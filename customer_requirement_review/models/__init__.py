@@ -1,7 +1,9 @@
-from . import crr_action_only_mixin
 from . import res_company
 from . import res_config_settings
 from . import crr_config_cache_mixin
+from . import crr_record_guard_mixin
+from . import crr_review_mixin
+from . import ir_model_data
 from . import crr_department
 from . import survey_user_input
 from . import survey_survey
@@ -17,6 +19,9 @@ from . import crr_requirement_template
 from . import crr_requirement_template_line
 from . import crr_review_line
 from . import sale_order
+from . import sale_order_rule_facts
+from . import sale_order_review
+from . import sale_order_change_gate
 from . import sale_order_line
 from . import crr_change_request
 from . import crr_change_request_line
@@ -26,3 +31,4 @@ from . import res_partner
 from . import crr_quality_investigation
 from . import crr_field_service
 from . import crr_complaint_capa
+from . import crr_review_line_capa

@@ -5,10 +5,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .crr_complaint import CrrComplaint as BaseComplaint
+from .crr_management_rep import MANAGEMENT_REP_CODE, management_rep_departments
+from .crr_record_guard_mixin import crr_scope
+
 PLAN_STATES = [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved")]
 EFFECTIVENESS_STATES = [("pending", "To Verify"), ("effective", "Effective"), ("not_effective", "Not Effective")]
 INVESTIGATED_SEVERITIES = ("major", "critical")
-
 
 class CrrComplaint(models.Model):
     """Corrective action governance of a complaint (纠正及预防措施): the optional 8D view, the quality
@@ -17,7 +20,26 @@ class CrrComplaint(models.Model):
     representative before the actions start) and the effectiveness check after closing."""
 
     _name = "crr.complaint"
-    _inherit = ["crr.complaint", "crr.action.only.mixin"]
+    _inherit = ["crr.complaint", "crr.review.mixin"]
+    _crr_action_fields = {
+        **BaseComplaint._crr_action_fields,
+        "investigation_date": "action_investigate",
+        "plan_state": "action_submit_plan / the plan's review lines (action_approve_plan, action_refuse_plan)",
+        "plan_round": "action_submit_plan",
+        "plan_submitted_date": "action_submit_plan",
+        "plan_submitted_by_id": "action_submit_plan",
+        "plan_approved_date": "action_approve_plan",
+        "plan_approved_by_id": "action_approve_plan",
+        "effectiveness_state": "_cron_check_effectiveness",
+        "effectiveness_date": "_cron_check_effectiveness",
+        "recurrence_complaint_id": "_cron_check_effectiveness",
+        "origin_complaint_id": "_cron_check_effectiveness",
+    }
+    # crr.review.mixin: the CAPA plan is reviewed by the management representative, one round per submission
+    _crr_review_line_field = "complaint_id"
+    _crr_review_lines_field = "plan_review_line_ids"
+    _crr_review_state_field = "plan_state"
+    _crr_review_states = {"in_review": "submitted", "approved": "approved", "rejected": "draft"}
 
     # -- 8D (D1 team, D2 problem, D5-D8 texts; D3/D4 are the containment and root cause fields) ----------
     is_8d = fields.Boolean(
@@ -79,6 +101,11 @@ class CrrComplaint(models.Model):
     plan_state = fields.Selection(
         PLAN_STATES, string="CAPA Plan", required=True, default="draft", tracking=True, index=True, copy=False,
     )
+    plan_round = fields.Integer(string="CAPA Plan Round", readonly=True, copy=False)
+    plan_review_line_ids = fields.One2many(
+        "crr.review.line", "complaint_id", string="CAPA Plan Approval", readonly=True,
+        help="The management representative's review of each submission of the CAPA plan.",
+    )
     plan_submitted_date = fields.Datetime(string="Plan Submitted On", readonly=True, copy=False)
     plan_submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     plan_approved_date = fields.Datetime(string="Plan Approved On", readonly=True, copy=False, tracking=True)
@@ -110,21 +137,6 @@ class CrrComplaint(models.Model):
         ondelete="restrict", help="The complaint whose corrective action was not effective: this one reopens it.",
     )
     reopened_complaint_ids = fields.One2many("crr.complaint", "origin_complaint_id", string="Reopened As")
-
-    def _crr_action_only_fields(self):
-        return {
-            **super()._crr_action_only_fields(),
-            "investigation_date": self.env._("Start Investigation"),
-            "plan_state": self.env._("Submit Plan, Approve Plan or Send Plan Back"),
-            "plan_submitted_date": self.env._("Submit Plan"),
-            "plan_submitted_by_id": self.env._("Submit Plan"),
-            "plan_approved_date": self.env._("Approve Plan"),
-            "plan_approved_by_id": self.env._("Approve Plan"),
-            "effectiveness_state": self.env._("the daily effectiveness check"),
-            "effectiveness_date": self.env._("the daily effectiveness check"),
-            "recurrence_complaint_id": self.env._("the daily effectiveness check"),
-            "origin_complaint_id": self.env._("the daily effectiveness check"),
-        }
 
     # ------------------------------------------------------------------------------------------------
     # computes
@@ -181,22 +193,29 @@ class CrrComplaint(models.Model):
             self._crr_open_quality_records()
         return res
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_capa_records(self):
-        """A complaint still being handled may be deleted with its open investigation and planned field
-        service; concluded or reported ones are quality records and block the deletion."""
-        decided = self.sudo().investigation_ids.filtered(lambda i: i.state != "open")
-        decided_services = self.sudo().field_service_ids.filtered(lambda s: s.state != "planned")
-        if decided or decided_services:
-            raise UserError(
-                self.env._(
-                    "Complaints %(names)s have concluded investigations or field service reports: they cannot be "
-                    "deleted; cancel them instead.",
-                    names=", ".join((decided.complaint_id | decided_services.complaint_id).mapped("name")),
-                )
+    def _crr_kept_message(self):
+        message = super()._crr_kept_message()
+        if message:
+            return message
+        complaints = self.sudo()
+        decided = complaints.investigation_ids.filtered(lambda i: i.state != "open").complaint_id | \
+            complaints.field_service_ids.filtered(lambda s: s.state != "planned").complaint_id | \
+            complaints.plan_review_line_ids.complaint_id | complaints.reopened_complaint_ids.origin_complaint_id
+        if decided:
+            return self.env._(
+                "Complaints %(names)s have concluded investigations, field service reports, a reviewed CAPA plan or "
+                "a reopened CAPA: they cannot be deleted; cancel them instead.",
+                names=", ".join(decided.mapped("name")),
             )
-        self.sudo().investigation_ids.unlink()
-        self.sudo().field_service_ids.unlink()
+        return None
+
+    def unlink(self):
+        # the open investigations and planned field services of a complaint still being handled go with it
+        if self and not self._crr_kept_message():
+            with crr_scope():
+                self.sudo().investigation_ids.unlink()
+                self.sudo().field_service_ids.unlink()
+        return super().unlink()
 
     def _crr_open_quality_records(self):
         """Open the quality investigation of major and critical complaints, and the field service of critical
@@ -231,7 +250,9 @@ class CrrComplaint(models.Model):
     # ------------------------------------------------------------------------------------------------
     def action_investigate(self):
         res = super().action_investigate()
-        self.filtered(lambda c: not c.investigation_date).sudo().write({"investigation_date": fields.Datetime.now()})
+        with crr_scope():
+            self.filtered(lambda c: not c.investigation_date).sudo().write(
+                {"investigation_date": fields.Datetime.now()})
         return res
 
     def _crr_check_management_rep(self):
@@ -240,8 +261,51 @@ class CrrComplaint(models.Model):
                 self.env._("Only the management representative approves corrective and preventive action plans.")
             )
 
+    # -- the CAPA plan, a subject of the review engine --------------------------------------------------
+    def _crr_review_round(self):
+        self.ensure_one()
+        return self.plan_round
+
+    def _crr_review_requester(self):
+        self.ensure_one()
+        return self.plan_submitted_by_id or self.env.user
+
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "CAPA plan of %(complaint)s / %(department)s", complaint=self.name, department=line.department_id.name)
+
+    def _crr_review_activity_summary(self):
+        return self.env._("Approve the CAPA plan of complaint %(name)s", name=self.name)
+
+    def _crr_review_check_approval(self, line, completes_round):
+        # the decision runs as sudo (uid kept): the user's own groups decide; the superuser (data, scheduled
+        # jobs) passes
+        user = self.env.user
+        if line.department_id.code == MANAGEMENT_REP_CODE and not (
+            user._is_superuser() or user.has_group("customer_requirement_review.group_crr_management_rep")
+        ):
+            raise AccessError(
+                self.env._("Only the management representative approves corrective and preventive action plans.")
+            )
+
+    def _crr_review_round_ended(self, state, lines):
+        if state == "approved":
+            approval = lines.filtered(lambda line: line.state == "approved").sorted("decision_date")[-1:]
+            with crr_scope():
+                self.sudo().write({
+                    "plan_approved_by_id": approval.reviewer_id.id,
+                    "plan_approved_date": approval.decision_date,
+                })
+        elif state == "rejected":
+            refusal = lines.filtered(lambda line: line.state == "rejected")[:1]
+            self.sudo().message_post(
+                body=self.env._("CAPA plan sent back: %(note)s", note=refusal.opinion or ""),
+                subtype_xmlid="mail.mt_note",
+            )
+
     def action_submit_plan(self):
-        """The responsible department sends its corrective action plan to the management representative."""
+        """The responsible department sends its corrective action plan to the management representative: a
+        new round of the plan's review (one line: the management representative's department)."""
         self._crr_check_handler()
         self.check_access("write")
         for complaint in self:
@@ -262,57 +326,47 @@ class CrrComplaint(models.Model):
                         name=complaint.name, missing="; ".join(missing),
                     )
                 )
-        self.sudo().write({
-            "plan_state": "submitted",
-            "plan_submitted_date": fields.Datetime.now(),
-            "plan_submitted_by_id": self.env.uid,
-        })
-        rep_group = self.env.ref("customer_requirement_review.group_crr_management_rep")
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        departments = management_rep_departments(self.env, self.company_id)
+        Line = self.env["crr.review.line"]
+        vals_list, previous = [], Line
+        now = fields.Datetime.now()
         for complaint in self:
-            reps = rep_group.sudo().all_user_ids.filtered(
-                lambda u, c=complaint: c.company_id in u.company_ids and not u.share)
-            if todo and reps:
-                complaint.sudo().activity_schedule(
-                    activity_type_id=todo.id, user_id=reps[0].id,
-                    summary=self.env._("Approve the CAPA plan of complaint %(name)s", name=complaint.name),
-                    date_deadline=fields.Date.context_today(complaint),
-                )
+            previous |= complaint.sudo().plan_review_line_ids
+            complaint._crr_set_review_state("in_review", {
+                "plan_round": complaint.plan_round + 1,
+                "plan_submitted_date": now,
+                "plan_submitted_by_id": self.env.uid,
+                "plan_approved_date": False,
+                "plan_approved_by_id": False,
+            })
+            vals_list += complaint._crr_round_line_vals(departments[complaint.company_id], round_no=complaint.plan_round)
+        self._crr_create_round_lines(vals_list)
+        if previous:
+            self.env.add_to_compute(Line._fields["is_current_round"], previous)
         return True
 
+    def _crr_plan_lines_to_decide(self):
+        lines = self.sudo().plan_review_line_ids.filtered(
+            lambda line: line.is_current_round and line.state == "pending")
+        if len(lines) != len(self):
+            raise UserError(
+                self.env._(
+                    "Complaint %(names)s has no submitted CAPA plan waiting for approval.",
+                    names=", ".join((self - lines.complaint_id).mapped("name") or self.mapped("name")),
+                )
+            )
+        return lines.with_env(self.env)
+
     def action_approve_plan(self):
-        """The management representative approves the plan: the actions may start."""
+        """The management representative approves the plan (its review line): the actions may start."""
         self._crr_check_management_rep()
-        self.check_access("write")
-        for complaint in self:
-            if complaint.plan_state != "submitted":
-                raise UserError(
-                    self.env._("Complaint %(name)s has no submitted CAPA plan to approve.", name=complaint.name)
-                )
-            if not self.env.su and complaint.plan_submitted_by_id == self.env.user:
-                raise UserError(
-                    self.env._(
-                        "You submitted the CAPA plan of complaint %(name)s: another management representative "
-                        "must approve it.", name=complaint.name,
-                    )
-                )
-        self.sudo().write({
-            "plan_state": "approved",
-            "plan_approved_date": fields.Datetime.now(),
-            "plan_approved_by_id": self.env.uid,
-        })
-        self.sudo().activity_unlink(["mail.mail_activity_data_todo"], only_automated=False)
+        self._crr_plan_lines_to_decide().action_approve()
         return True
 
     def action_refuse_plan(self):
         """The management representative sends the plan back to the responsible department, with remarks."""
         self._crr_check_management_rep()
-        self.check_access("write")
         for complaint in self:
-            if complaint.plan_state != "submitted":
-                raise UserError(
-                    self.env._("Complaint %(name)s has no submitted CAPA plan to send back.", name=complaint.name)
-                )
             if not (complaint.plan_review_note or "").strip():
                 raise UserError(
                     self.env._(
@@ -320,12 +374,8 @@ class CrrComplaint(models.Model):
                         name=complaint.name,
                     )
                 )
-        self.sudo().write({"plan_state": "draft"})
         for complaint in self:
-            complaint.message_post(
-                body=self.env._("CAPA plan sent back: %(note)s", note=complaint.plan_review_note),
-                subtype_xmlid="mail.mt_note",
-            )
+            complaint._crr_plan_lines_to_decide().action_reject(opinion=complaint.plan_review_note)
         return True
 
     def action_start_actions(self):
@@ -343,7 +393,8 @@ class CrrComplaint(models.Model):
 
     def action_close(self):
         res = super().action_close()
-        self.sudo().write({"effectiveness_state": "pending"})
+        with crr_scope():
+            self.sudo().write({"effectiveness_state": "pending"})
         self._crr_write_back_satisfaction()
         return res
 
@@ -408,7 +459,8 @@ class CrrComplaint(models.Model):
             recurrences.append(recurrence)
             reopened_vals.append(complaint._crr_reopen_values(self.browse(recurrence)))
         if effective:
-            effective.write({"effectiveness_state": "effective", "effectiveness_date": today})
+            with crr_scope():
+                effective.write({"effectiveness_state": "effective", "effectiveness_date": today})
             for complaint in effective:
                 complaint.message_post(
                     body=self.env._(
@@ -418,13 +470,15 @@ class CrrComplaint(models.Model):
                 )
         reopened = self.browse()
         if reopened_vals:
-            reopened = self.with_context(crr_internal_complaint=True).create(reopened_vals)
+            with crr_scope("action", "internal_complaint"):
+                reopened = self.create(reopened_vals)
             for complaint, recurrence, new in zip(not_effective, recurrences, reopened, strict=True):
-                complaint.write({
-                    "effectiveness_state": "not_effective",
-                    "effectiveness_date": today,
-                    "recurrence_complaint_id": recurrence,
-                })
+                with crr_scope():
+                    complaint.write({
+                        "effectiveness_state": "not_effective",
+                        "effectiveness_date": today,
+                        "recurrence_complaint_id": recurrence,
+                    })
                 complaint.message_post(
                     body=Markup("%s") % self.env._(
                         "Corrective action not effective: complaint %(recurrence)s of the same customer, product "

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .crr_record_guard_mixin import crr_flag, crr_scope
+
 
 class CrrFieldService(models.Model):
     """Field service report (现场服务报告): someone on site within the on-site deadline when the phone
@@ -8,9 +10,14 @@ class CrrFieldService(models.Model):
 
     _name = "crr.field.service"
     _description = "Field Service Report"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crr.action.only.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
     _order = "deadline, id desc"
     _check_company_auto = True
+    _crr_action_fields = {
+        "state": "action_done / action_cancel",
+        "done_date": "action_done",
+        "done_by_id": "action_done",
+    }
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, index="trigram",
@@ -46,13 +53,6 @@ class CrrFieldService(models.Model):
         "UNIQUE(name, company_id)", "A field service reference must be unique per company."
     )
 
-    def _crr_action_only_fields(self):
-        return {
-            "state": self.env._("Report Done or Cancel"),
-            "done_date": self.env._("Report Done"),
-            "done_by_id": self.env._("Report Done"),
-        }
-
     @api.depends("deadline", "arrival_date", "state")
     def _compute_is_late(self):
         now = fields.Datetime.now()
@@ -67,18 +67,16 @@ class CrrFieldService(models.Model):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("crr.field.service") or "/"
         return super().create(vals_list)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
+    def _crr_kept_message(self):
         decided = self.filtered(lambda s: s.state != "planned")
         if decided:
-            raise UserError(
-                self.env._(
-                    "Reported or cancelled field services are quality records and cannot be deleted (%(names)s).",
-                    names=", ".join(decided.mapped("name")),
-                )
+            return self.env._(
+                "Reported or cancelled field services are quality records and cannot be deleted (%(names)s).",
+                names=", ".join(decided.mapped("name")),
             )
-        if not self.env.su:
-            raise UserError(self.env._("A field service cannot be deleted: cancel it instead."))
+        if not crr_flag("action"):
+            return self.env._("A field service cannot be deleted: cancel it instead.")
+        return None
 
     def _crr_check_handler(self):
         if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")):
@@ -107,12 +105,14 @@ class CrrFieldService(models.Model):
                         name=service.name, missing="; ".join(missing),
                     )
                 )
-        self.sudo().write({"state": "done", "done_date": fields.Datetime.now(), "done_by_id": self.env.uid})
+        with crr_scope():
+            self.sudo().write({"state": "done", "done_date": fields.Datetime.now(), "done_by_id": self.env.uid})
         return True
 
     def action_cancel(self):
         self._crr_check_handler()
         if any(service.state != "planned" for service in self):
             raise UserError(self.env._("Only a planned field service can be cancelled."))
-        self.sudo().write({"state": "cancelled"})
+        with crr_scope():
+            self.sudo().write({"state": "cancelled"})
         return True

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .crr_record_guard_mixin import crr_flag, crr_scope
+
 INVESTIGATION_STATES = [("open", "In Progress"), ("done", "Concluded"), ("cancelled", "Cancelled")]
 
 
@@ -10,9 +12,14 @@ class CrrQualityInvestigation(models.Model):
 
     _name = "crr.quality.investigation"
     _description = "Quality Investigation"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crr.action.only.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _crr_action_fields = {
+        "state": "action_done / action_cancel",
+        "done_date": "action_done",
+        "done_by_id": "action_done",
+    }
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, index="trigram",
@@ -48,13 +55,6 @@ class CrrQualityInvestigation(models.Model):
         "UNIQUE(name, company_id)", "A quality investigation reference must be unique per company."
     )
 
-    def _crr_action_only_fields(self):
-        return {
-            "state": self.env._("Conclude or Cancel"),
-            "done_date": self.env._("Conclude"),
-            "done_by_id": self.env._("Conclude"),
-        }
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -62,18 +62,16 @@ class CrrQualityInvestigation(models.Model):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("crr.quality.investigation") or "/"
         return super().create(vals_list)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
+    def _crr_kept_message(self):
         decided = self.filtered(lambda i: i.state != "open")
         if decided:
-            raise UserError(
-                self.env._(
-                    "Concluded or cancelled quality investigations are quality records and cannot be deleted "
-                    "(%(names)s).", names=", ".join(decided.mapped("name")),
-                )
+            return self.env._(
+                "Concluded or cancelled quality investigations are quality records and cannot be deleted "
+                "(%(names)s).", names=", ".join(decided.mapped("name")),
             )
-        if not self.env.su:
-            raise UserError(self.env._("A quality investigation cannot be deleted: cancel it instead."))
+        if not crr_flag("action"):
+            return self.env._("A quality investigation cannot be deleted: cancel it instead.")
+        return None
 
     def _crr_check_handler(self):
         if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")):
@@ -101,12 +99,14 @@ class CrrQualityInvestigation(models.Model):
                         name=investigation.name, missing="; ".join(missing),
                     )
                 )
-        self.sudo().write({"state": "done", "done_date": fields.Datetime.now(), "done_by_id": self.env.uid})
+        with crr_scope():
+            self.sudo().write({"state": "done", "done_date": fields.Datetime.now(), "done_by_id": self.env.uid})
         return True
 
     def action_cancel(self):
         self._crr_check_handler()
         if any(investigation.state != "open" for investigation in self):
             raise UserError(self.env._("Only a quality investigation in progress can be cancelled."))
-        self.sudo().write({"state": "cancelled"})
+        with crr_scope():
+            self.sudo().write({"state": "cancelled"})
         return True

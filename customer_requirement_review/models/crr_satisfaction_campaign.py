@@ -5,13 +5,31 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .crr_management_rep import MANAGEMENT_REP_CODE, management_rep_departments
+from .crr_record_guard_mixin import crr_scope
 from .survey_user_input import CRR_BANDS
 
 
 class CrrSatisfactionCampaign(models.Model):
     _name = "crr.satisfaction.campaign"
     _description = "Customer Satisfaction Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crr.action.only.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.review.mixin", "crr.record.guard.mixin"]
+    _crr_action_fields = {
+        "state": "action_send / action_submit_approval / the results' review lines (action_approve_mr, "
+        "action_approve_gm, action_send_back) / action_close / action_reopen",
+        "approval_round": "action_submit_approval",
+        "sent_date": "action_send",
+        "sent_by_id": "action_send",
+        "mr_approved_by_id": "action_approve_mr",
+        "mr_approved_date": "action_approve_mr",
+        "gm_approved_by_id": "action_approve_gm",
+        "gm_approved_date": "action_approve_gm",
+    }
+    # crr.review.mixin: the management representative checks the results, then the general manager approves
+    _crr_review_line_field = "campaign_id"
+    _crr_review_lines_field = "review_line_ids"
+    _crr_review_state_field = "state"
+    _crr_review_states = {"in_review": "to_approve", "approved": "approved", "rejected": "sent"}
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -56,6 +74,11 @@ class CrrSatisfactionCampaign(models.Model):
         string="Status", default="draft", required=True, tracking=True, index=True, copy=False,
         help="The survey data and the improvements are checked by the management representative and approved by "
         "the general manager before the campaign is closed (archived).",
+    )
+    approval_round = fields.Integer(readonly=True, copy=False)
+    review_line_ids = fields.One2many(
+        "crr.review.line", "campaign_id", string="Approval", readonly=True,
+        help="The management representative's check and the general manager's approval of the results.",
     )
     mr_approved_by_id = fields.Many2one(
         "res.users", string="Checked By (Management Representative)", readonly=True, copy=False, tracking=True,
@@ -440,11 +463,12 @@ class CrrSatisfactionCampaign(models.Model):
             if answers:
                 template.sudo().with_context(crr_reminder=False).send_mail_batch(
                     answers.ids, email_layout_xmlid="mail.mail_notification_light")
-            campaign.sudo().write({
-                "state": "sent",
-                "sent_date": campaign.sent_date or fields.Datetime.now(),
-                "sent_by_id": campaign.sent_by_id.id or self.env.user.id,
-            })
+            with crr_scope():
+                campaign.sudo().write({
+                    "state": "sent",
+                    "sent_date": campaign.sent_date or fields.Datetime.now(),
+                    "sent_by_id": campaign.sent_by_id.id or self.env.user.id,
+                })
             body = self.env._("%(count)s invitation(s) sent.", count=len(answers))
             if missing:
                 body += " " + self.env._(
@@ -466,17 +490,6 @@ class CrrSatisfactionCampaign(models.Model):
             campaign.message_post(body=self.env._("%(count)s reminder(s) sent.", count=len(pending)))
         return True
 
-    def _crr_action_only_fields(self):
-        return {
-            "state": self.env._("Send Invitations, Submit for Approval, Check, Approve, Close or Reopen"),
-            "sent_date": self.env._("Send Invitations"),
-            "sent_by_id": self.env._("Send Invitations"),
-            "mr_approved_by_id": self.env._("Check (Management Representative)"),
-            "mr_approved_date": self.env._("Check (Management Representative)"),
-            "gm_approved_by_id": self.env._("Approve (General Manager)"),
-            "gm_approved_date": self.env._("Approve (General Manager)"),
-        }
-
     def _crr_check_state(self, allowed, action):
         for campaign in self:
             if campaign.state not in allowed:
@@ -488,95 +501,117 @@ class CrrSatisfactionCampaign(models.Model):
                     )
                 )
 
-    def _crr_is_general_manager(self, campaign):
-        """Whether the current user belongs to the general manager's department of the campaign's company."""
-        return bool(self.env["crr.department"].sudo().search_count([
-            ("code", "=", "general_manager"),
-            ("company_id", "=", campaign.company_id.id),
-            ("user_ids", "in", self.env.uid),
-        ], limit=1))
+    # -- the results' approval, a subject of the review engine ------------------------------------------
+    def _crr_review_round(self):
+        self.ensure_one()
+        return self.approval_round
+
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "Satisfaction results %(campaign)s / %(department)s", campaign=self.name, department=line.department_id.name)
+
+    def _crr_review_activity_summary(self):
+        return self.env._("Check the satisfaction results of %(name)s", name=self.name)
+
+    def _crr_review_check_approval(self, line, completes_round):
+        # the decision runs as sudo (uid kept): the user's own groups decide; the superuser (data, scheduled
+        # jobs) passes
+        user = self.env.user
+        if line.department_id.code == MANAGEMENT_REP_CODE and not (
+            user._is_superuser() or user.has_group("customer_requirement_review.group_crr_management_rep")
+        ):
+            raise AccessError(self.env._("Only the management representative checks the satisfaction results."))
+
+    def _crr_review_round_ended(self, state, lines):
+        if state == "approved":
+            by_code = {line.department_id.code: line for line in lines.filtered(lambda line: line.state == "approved")}
+            mr_line = by_code.get(MANAGEMENT_REP_CODE, self.env["crr.review.line"])
+            gm_line = by_code.get("general_manager", self.env["crr.review.line"])
+            with crr_scope():
+                self.sudo().write({
+                    "mr_approved_by_id": mr_line.reviewer_id.id, "mr_approved_date": mr_line.decision_date,
+                    "gm_approved_by_id": gm_line.reviewer_id.id, "gm_approved_date": gm_line.decision_date,
+                })
+        elif state == "rejected":
+            refusal = lines.filtered(lambda line: line.state == "rejected")[:1]
+            self.sudo().message_post(
+                body=self.env._("Results sent back: %(note)s", note=refusal.opinion or ""),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _crr_approval_departments(self):
+        """The departments that approve the results of this campaign: the management representative, then the
+        general manager (the final approval step)."""
+        self.ensure_one()
+        general_manager = self.env["crr.department"].sudo().search(
+            [("code", "=", "general_manager"), ("company_id", "=", self.company_id.id)], limit=1)
+        if not general_manager:
+            raise UserError(
+                self.env._("The company %(company)s has no general manager's department.", company=self.company_id.name)
+            )
+        return management_rep_departments(self.env, self.company_id)[self.company_id] | general_manager
 
     def action_submit_approval(self):
-        """The results and improvements go to the management representative, then the general manager."""
+        """The results and improvements go to the management representative, then the general manager: a new
+        round of the results' review (the general manager's line opens once the management representative
+        approved)."""
         self.check_access("write")
         self._crr_check_state(("sent",), self.env._("Submit for Approval"))
-        self.sudo().write({"state": "to_approve"})
-        rep_group = self.env.ref("customer_requirement_review.group_crr_management_rep")
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        vals_list, previous = [], self.env["crr.review.line"]
         for campaign in self:
-            reps = rep_group.sudo().all_user_ids.filtered(
-                lambda u, c=campaign: c.company_id in u.company_ids and not u.share)
-            if todo and reps:
-                campaign.sudo().activity_schedule(
-                    activity_type_id=todo.id, user_id=reps[0].id,
-                    summary=self.env._("Check the satisfaction results of %(name)s", name=campaign.name),
-                    date_deadline=fields.Date.context_today(campaign),
-                )
+            departments = campaign._crr_approval_departments()
+            previous |= campaign.sudo().review_line_ids
+            campaign._crr_set_review_state("in_review", {
+                "approval_round": campaign.approval_round + 1,
+                "mr_approved_by_id": False, "mr_approved_date": False,
+                "gm_approved_by_id": False, "gm_approved_date": False,
+            })
+            vals_list += campaign._crr_round_line_vals(departments, round_no=campaign.approval_round)
+        self._crr_create_round_lines(vals_list)
+        if previous:
+            self.env.add_to_compute(self.env["crr.review.line"]._fields["is_current_round"], previous)
         return True
 
+    def _crr_current_lines(self, code=None):
+        lines = self.sudo().review_line_ids.filtered(lambda line: line.is_current_round)
+        if code:
+            lines = lines.filtered(lambda line: line.department_id.code == code)
+        return lines
+
     def action_approve_mr(self):
-        """The management representative checks the survey data and the improvements."""
+        """The management representative checks the survey data and the improvements (their review line)."""
         if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_management_rep")):
             raise AccessError(self.env._("Only the management representative checks the satisfaction results."))
-        self.check_access("read")
         self._crr_check_state(("to_approve",), self.env._("Check (Management Representative)"))
-        if any(campaign.mr_approved_by_id for campaign in self):
+        lines = self._crr_current_lines(MANAGEMENT_REP_CODE)
+        if any(line.state != "pending" for line in lines):
             raise UserError(self.env._("The management representative has already checked these results."))
-        self.sudo().write({"mr_approved_by_id": self.env.uid, "mr_approved_date": fields.Datetime.now()})
-        self.sudo().activity_unlink(["mail.mail_activity_data_todo"], only_automated=False)
+        lines.with_env(self.env).action_approve()
         return True
 
     def action_approve_gm(self):
-        """The general manager approves the results checked by the management representative."""
-        self.check_access("read")
+        """The general manager approves the results checked by the management representative (their line)."""
         self._crr_check_state(("to_approve",), self.env._("Approve (General Manager)"))
-        for campaign in self:
-            if not (self.env.su or self._crr_is_general_manager(campaign)):
-                raise AccessError(
-                    self.env._(
-                        "Only a member of the general manager's department approves the satisfaction results of "
-                        "%(name)s.", name=campaign.name,
-                    )
-                )
-            if not campaign.mr_approved_by_id:
-                raise UserError(
-                    self.env._(
-                        "The management representative must check the results of %(name)s before the general "
-                        "manager approves them.", name=campaign.name,
-                    )
-                )
-        self.sudo().write({
-            "state": "approved", "gm_approved_by_id": self.env.uid, "gm_approved_date": fields.Datetime.now(),
-        })
+        self._crr_current_lines("general_manager").with_env(self.env).action_approve()
         return True
 
     def action_send_back(self):
-        """The management representative or the general manager sends the results back, with remarks."""
-        self.check_access("read")
+        """The management representative or the general manager sends the results back, with remarks (they
+        reject their review line)."""
         self._crr_check_state(("to_approve",), self.env._("Send Back"))
         for campaign in self:
-            allowed = self.env.su or self.env.user.has_group(
-                "customer_requirement_review.group_crr_management_rep") or self._crr_is_general_manager(campaign)
-            if not allowed:
-                raise AccessError(
-                    self.env._("Only the management representative or the general manager may send results back.")
-                )
             if not (campaign.approval_note or "").strip():
                 raise UserError(self.env._("Write in the Approval Remarks why the results are sent back."))
-        self.sudo().write({"state": "sent", "mr_approved_by_id": False, "mr_approved_date": False})
-        for campaign in self:
-            # the general manager may only read the campaign: the note is posted as superuser, in their name
-            campaign.sudo().message_post(
-                body=self.env._("Results sent back: %(note)s", note=campaign.approval_note),
-                subtype_xmlid="mail.mt_note",
-            )
+            line = campaign._crr_current_lines().filtered(lambda line: line.state == "pending")[:1]
+            line.with_env(self.env).action_reject(opinion=campaign.approval_note)
         return True
 
     def action_close(self):
         """Archive the approved results (the procedures keep them after the general manager's approval)."""
         self.check_access("write")
         self._crr_check_state(("approved",), self.env._("Close"))
-        self.sudo().write({"state": "closed"})
+        with crr_scope():
+            self.sudo().write({"state": "closed"})
         return True
 
     def action_reopen(self):
@@ -584,11 +619,8 @@ class CrrSatisfactionCampaign(models.Model):
         self.check_access("write")
         self._crr_check_state(("closed",), self.env._("Reopen"))
         for campaign in self:
-            campaign.sudo().write({
-                "state": "sent" if campaign.user_input_ids else "draft",
-                "mr_approved_by_id": False, "mr_approved_date": False,
-                "gm_approved_by_id": False, "gm_approved_date": False,
-            })
+            with crr_scope():
+                campaign.sudo().write({"state": "sent" if campaign.user_input_ids else "draft"})
         return True
 
     def action_view_scores(self):

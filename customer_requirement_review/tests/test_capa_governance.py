@@ -16,6 +16,8 @@ class CapaCommon(ComplaintCommon):
             cls.env, login="crr_capa_mr2", groups="customer_requirement_review.group_crr_management_rep",
             name="Deputy Management Representative",
         )
+        cls.env.ref("customer_requirement_review.crr_department_management_rep").user_ids = [
+            Command.link(cls.management_rep2.id)]
         cls.other_product = cls.env["product.product"].create({"name": "Pump", "type": "consu"})
 
     def _investigating(self, **values):
@@ -69,9 +71,9 @@ class TestCapaGovernance(CapaCommon):
         investigation = major.investigation_ids.with_user(self.reviewer)
         with self.assertRaisesRegex(UserError, "missing: the findings; the conclusion"):
             investigation.action_done()
-        with self.assertRaisesRegex(UserError, "use Conclude or Cancel"):
+        with self.assertRaisesRegex(UserError, "changes only through its action: use action_done / action_cancel"):
             investigation.write({"state": "done"})
-        with self.assertRaisesRegex(UserError, "use Conclude"):
+        with self.assertRaisesRegex(UserError, "changes only through its action"):
             investigation.with_user(self.manager).write({"done_by_id": self.manager.id})
         with self.assertRaises(AccessError):
             major.investigation_ids.with_user(self.salesperson).action_done()
@@ -120,7 +122,7 @@ class TestCapaGovernance(CapaCommon):
         self.assertTrue(service.is_late)  # 5 hours, the deadline is now 4
         service.action_done()
         self.assertEqual(service.state, "done")
-        with self.assertRaisesRegex(UserError, "use Report Done"):
+        with self.assertRaisesRegex(UserError, "changes only through its action"):
             service.write({"state": "planned"})
 
     def test_plan_deadline_and_approval(self):
@@ -139,19 +141,28 @@ class TestCapaGovernance(CapaCommon):
         # nobody writes the plan's status or its audit directly, not even a manager
         for vals in ({"plan_state": "approved"}, {"plan_approved_by_id": self.manager.id},
                      {"investigation_date": fields.Datetime.now()}):
-            with self.assertRaisesRegex(UserError, "is set only by its action"):
+            with self.assertRaisesRegex(UserError, "changes only through its action"):
                 complaint.with_user(self.manager).write(vals)
-        with self.assertRaisesRegex(UserError, "is set only by its action"):
+        with self.assertRaisesRegex(UserError, "changes only through its action"):
             self._complaint(plan_state="approved")
         as_reviewer.action_submit_plan()
         self.assertEqual(complaint.plan_state, "submitted")
         self.assertEqual(complaint.plan_submitted_by_id, self.reviewer)
         self.assertFalse(complaint.plan_late)
-        # only the management representative approves
+        # the plan is reviewed through the review engine: one line of the management representative's department
+        line = complaint.plan_review_line_ids
+        self.assertEqual(len(line), 1)
+        self.assertEqual((line.department_id.code, line.state, line.round), ("management_rep", "pending", 1))
+        self.assertEqual(line.requested_by_id, self.reviewer)
+        # only the management representative approves, from the complaint or from the line (To Review)
         with self.assertRaises(AccessError):
             as_reviewer.action_approve_plan()
         with self.assertRaises(AccessError):
             complaint.with_user(self.manager).action_approve_plan()
+        with self.assertRaisesRegex(AccessError, "Only the management representative"):
+            line.with_user(self.manager).action_approve()
+        with self.assertRaisesRegex(UserError, "changes only through its action"):
+            line.with_user(self.manager).write({"state": "approved"})
         # sending back needs a reason and returns the plan to the department
         as_rep = complaint.with_user(self.management_rep)
         with self.assertRaisesRegex(UserError, "why the CAPA plan"):
@@ -159,16 +170,21 @@ class TestCapaGovernance(CapaCommon):
         as_rep.write({"plan_review_note": "Add the check of the other presses."})
         as_rep.action_refuse_plan()
         self.assertEqual(complaint.plan_state, "draft")
+        self.assertEqual(line.state, "rejected")
+        self.assertEqual(line.opinion, "Add the check of the other presses.")
         as_reviewer.action_submit_plan()
+        self.assertEqual(complaint.plan_round, 2)
         as_rep.action_approve_plan()
         self.assertEqual(complaint.plan_state, "approved")
         self.assertEqual(complaint.plan_approved_by_id, self.management_rep)
+        self.assertEqual(complaint.plan_review_line_ids.mapped("state"), ["rejected", "approved"])
+        self.assertFalse(line.is_current_round)
         as_reviewer.action_start_actions()
         self.assertEqual(complaint.state, "action")
         # the management representative does not approve a plan of their own
         own = self._with_plan(self._investigating())
         own.with_user(self.management_rep).action_submit_plan()
-        with self.assertRaisesRegex(UserError, "another management representative"):
+        with self.assertRaisesRegex(UserError, "Four-eyes review"):
             own.with_user(self.management_rep).action_approve_plan()
         own.with_user(self.management_rep2).action_approve_plan()
         # a late plan is flagged
@@ -193,7 +209,7 @@ class TestCapaGovernance(CapaCommon):
             self._close(complaint)
             self.assertEqual(complaint.effectiveness_state, "pending")
             self.assertEqual(complaint.effectiveness_due, (complaint.closed_date + timedelta(days=90)).date())
-        with self.assertRaisesRegex(UserError, "daily effectiveness check"):
+        with self.assertRaisesRegex(UserError, "changes only through its action: use _cron_check_effectiveness"):
             first.with_user(self.manager).write({"effectiveness_state": "effective"})
         later = fields.Datetime.now() + timedelta(hours=1)
         # a complaint of another product: no recurrence

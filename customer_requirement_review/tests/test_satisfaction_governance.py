@@ -47,6 +47,8 @@ class TestSatisfactionGovernance(CrrSatisfactionCommon):
         cls.env["crr.department"].search(
             [("code", "=", "general_manager"), ("company_id", "=", cls.company.id)]
         ).user_ids = [Command.link(cls.general_manager.id)]
+        cls.env.ref("customer_requirement_review.crr_department_management_rep").user_ids = [
+            Command.link(cls.management_rep.id)]
 
     def _choice(self, question, label):
         return question.suggested_answer_ids.filtered(lambda a: a.value == label)
@@ -133,7 +135,7 @@ class TestSatisfactionGovernance(CrrSatisfactionCommon):
             "customer_reply": "We keep a buffer stock from now on.", "reply_date": fields.Date.today(),
         })
         complaint.action_submit_plan()
-        complaint.action_approve_plan()
+        complaint.with_user(self.management_rep).action_approve_plan()
         complaint.action_start_actions()
         complaint.action_ids.action_done()
         complaint.action_to_verification()
@@ -152,23 +154,27 @@ class TestSatisfactionGovernance(CrrSatisfactionCommon):
         with self.assertRaisesRegex(UserError, "Close is not possible now"):
             as_manager.action_close()
         for vals in ({"state": "closed"}, {"state": "approved"}, {"gm_approved_by_id": self.manager.id}):
-            with self.assertRaisesRegex(UserError, "is set only by its action"):
+            with self.assertRaisesRegex(UserError, "changes only through its action"):
                 as_manager.write(vals)
         as_manager.action_submit_approval()
         self.assertEqual(campaign.state, "to_approve")
         with self.assertRaisesRegex(UserError, "no more invitations"):
             as_manager.action_send()
         # the general manager approves only after the management representative
-        with self.assertRaisesRegex(UserError, "must check the results"):
+        lines = campaign.review_line_ids
+        self.assertEqual(
+            sorted(lines.mapped(lambda line: (line.department_id.code, line.state))),
+            [("general_manager", "waiting"), ("management_rep", "pending")],
+        )
+        with self.assertRaisesRegex(UserError, "opens only when every other department"):
             campaign.with_user(self.general_manager).action_approve_gm()
         with self.assertRaises(AccessError):
             as_manager.action_approve_mr()
         campaign.with_user(self.management_rep).action_approve_mr()
-        self.assertEqual(campaign.mr_approved_by_id, self.management_rep)
         self.assertEqual(campaign.state, "to_approve")
         with self.assertRaisesRegex(UserError, "already checked"):
             campaign.with_user(self.management_rep).action_approve_mr()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(UserError, "Only reviewers of the General Manager department"):
             campaign.with_user(self.management_rep).action_approve_gm()
         # sending back needs remarks and asks for a new check
         with self.assertRaisesRegex(UserError, "why the results are sent back"):
@@ -181,14 +187,18 @@ class TestSatisfactionGovernance(CrrSatisfactionCommon):
         campaign.with_user(self.management_rep).action_approve_mr()
         campaign.with_user(self.general_manager).action_approve_gm()
         self.assertEqual(campaign.state, "approved")
+        self.assertEqual(campaign.mr_approved_by_id, self.management_rep)
         self.assertEqual(campaign.gm_approved_by_id, self.general_manager)
+        self.assertEqual(campaign.approval_round, 2)
         self.assertTrue(campaign.gm_approved_date)
         as_manager.action_close()
         self.assertEqual(campaign.state, "closed")
-        # reopening asks for the approvals again
+        # reopened (late answers), the results are submitted and approved again in a new round
         as_manager.action_reopen()
         self.assertEqual(campaign.state, "sent")
+        as_manager.action_submit_approval()
         self.assertFalse(campaign.gm_approved_by_id)
+        self.assertEqual(len(campaign.review_line_ids.filtered("is_current_round")), 2)
 
     def test_shipped_survey_has_the_new_questions(self):
         survey = self.env.ref("customer_requirement_review.crr_satisfaction_survey")
