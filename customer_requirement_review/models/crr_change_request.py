@@ -225,6 +225,7 @@ class CrrChangeRequest(models.Model):
     )
 
     def write(self, vals):
+        self._crr_check_write(vals)
         self._crr_check_line_commands(vals)
         if not crr_flag("action") and set(vals) - self._CRR_FREE_FIELDS:
             locked = self.filtered(lambda r: r.state in (*CR_LOCKED_STATES, "cancelled"))

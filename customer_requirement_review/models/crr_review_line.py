@@ -558,6 +558,7 @@ class CrrReviewLine(models.Model):
     _CRR_FREE_FIELDS = frozenset({"last_reminder_date", "message_main_attachment_id", "activity_ids"})
 
     def write(self, vals):
+        self._crr_check_write(vals)
         if not crr_flag("action") and set(vals) - self._CRR_FREE_FIELDS:
             self.check_access("write")
             closed = self.filtered(lambda line: line.state not in OPEN_LINE_STATES)

@@ -7,18 +7,15 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_review import CrrReviewCommon
+from .common_change_request import CrrChangeRequestCommon
 
 
 @tagged("post_install", "-at_install")
-class TestReviewEngine(CrrReviewCommon):
+class TestReviewEngine(CrrChangeRequestCommon):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.term_30 = cls.env["account.payment.term"].create(
-            {"name": "30 days", "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})]}
-        )
         cls.activity_type = cls.env.ref("customer_requirement_review.mail_activity_crr_review")
 
     def _line(self, order, code):
