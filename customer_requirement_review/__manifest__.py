@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "security/crr_satisfaction_security.xml",
+        "security/crr_capa_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -25,6 +26,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/crr_change_request_data.xml",
+        "data/crr_capa_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -36,6 +38,8 @@
         "data/crr_complaint_data.xml",
         "report/crr_complaint_report.xml",
         "report/crr_complaint_templates.xml",
+        "report/crr_capa_report.xml",
+        "report/crr_capa_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -50,6 +54,9 @@
         "views/res_config_settings_views.xml",
         "views/crr_complaint_action_views.xml",
         "views/crr_complaint_views.xml",
+        "views/crr_complaint_capa_views.xml",
+        "views/crr_quality_investigation_views.xml",
+        "views/crr_field_service_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_complaint_views.xml",
         "views/crr_complaint_portal_templates.xml",
@@ -62,12 +69,14 @@
         "wizard/crr_contract_type_wizard_views.xml",
         # menus last
         "views/customer_requirement_review_menus.xml",
+        "views/crr_capa_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
         "demo/crr_review_demo.xml",
         "demo/crr_change_request_demo.xml",
         "demo/crr_complaint_demo.xml",
+        "demo/crr_capa_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

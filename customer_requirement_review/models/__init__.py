@@ -32,3 +32,7 @@ from . import crr_complaint
 from . import crr_complaint_action
 from . import crr_complaint_route
 from . import res_partner
+from . import crr_quality_investigation
+from . import crr_field_service
+from . import crr_complaint_capa
+from . import crr_review_line_capa

@@ -3,15 +3,34 @@ import datetime
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .crr_management_rep import MANAGEMENT_REP_CODE, management_rep_departments
+from .crr_record_guard_mixin import crr_scope
 from .survey_user_input import CRR_BANDS
 
 
 class CrrSatisfactionCampaign(models.Model):
     _name = "crr.satisfaction.campaign"
     _description = "Customer Satisfaction Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crr.guard.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.review.mixin", "crr.record.guard.mixin",
+                "crr.guard.mixin"]
+    _crr_action_fields = {
+        "state": "action_send / action_submit_approval / the results' review lines (action_approve_mr, "
+        "action_approve_gm, action_send_back) / action_close / action_reopen",
+        "approval_round": "action_submit_approval",
+        "sent_date": "action_send",
+        "sent_by_id": "action_send",
+        "mr_approved_by_id": "action_approve_mr",
+        "mr_approved_date": "action_approve_mr",
+        "gm_approved_by_id": "action_approve_gm",
+        "gm_approved_date": "action_approve_gm",
+    }
+    # crr.review.mixin: the management representative checks the results, then the general manager approves
+    _crr_review_line_field = "campaign_id"
+    _crr_review_lines_field = "review_line_ids"
+    _crr_review_state_field = "state"
+    _crr_review_states = {"in_review": "to_approve", "approved": "approved", "rejected": "sent"}
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -51,8 +70,28 @@ class CrrSatisfactionCampaign(models.Model):
         help="Customers to survey. 'Load Customers' fills in those with confirmed orders in the period.",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("sent", "Sent"), ("closed", "Closed")],
-        string="Status", default="draft", required=True, tracking=True, index=True,
+        [("draft", "Draft"), ("sent", "Sent"), ("to_approve", "To Approve"), ("approved", "Approved"),
+         ("closed", "Closed")],
+        string="Status", default="draft", required=True, tracking=True, index=True, copy=False,
+        help="The survey data and the improvements are checked by the management representative and approved by "
+        "the general manager before the campaign is closed (archived).",
+    )
+    approval_round = fields.Integer(readonly=True, copy=False)
+    review_line_ids = fields.One2many(
+        "crr.review.line", "campaign_id", string="Approval", readonly=True,
+        help="The management representative's check and the general manager's approval of the results.",
+    )
+    mr_approved_by_id = fields.Many2one(
+        "res.users", string="Checked By (Management Representative)", readonly=True, copy=False, tracking=True,
+    )
+    mr_approved_date = fields.Datetime(string="Checked On", readonly=True, copy=False)
+    gm_approved_by_id = fields.Many2one(
+        "res.users", string="Approved By (General Manager)", readonly=True, copy=False, tracking=True,
+    )
+    gm_approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    approval_note = fields.Text(
+        string="Approval Remarks", tracking=True,
+        help="Remarks of the management representative or the general manager; required to send the results back.",
     )
     sent_date = fields.Datetime(string="Sent On", readonly=True, copy=False)
     sent_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -252,6 +291,129 @@ class CrrSatisfactionCampaign(models.Model):
                  escape(self.env._("Answers")), rows)
 
     # ------------------------------------------------------------------------------------------------
+    # yearly summary (both halves, trend, per criterion, per customer): input to the management review
+    # ------------------------------------------------------------------------------------------------
+
+    def _crr_yearly_docs(self):
+        """One campaign per (company, year) of ``self``: each prints the summary of its year."""
+        seen, docs = set(), self.browse()
+        for campaign in self.sorted(lambda c: (c.company_id.id, c.year, c.date_from)):
+            key = (campaign.company_id.id, campaign.year)
+            if key not in seen:
+                seen.add(key)
+                docs |= campaign
+        return docs
+
+    def _crr_yearly_summary(self, trend_years=5):
+        """Plain data of the yearly summary of this campaign's company and year, read with grouped queries."""
+        self.ensure_one()
+        Campaign = self.sudo()
+        campaigns = Campaign.search(
+            [("company_id", "=", self.company_id.id), ("year", "=", self.year)], order="date_from, id")
+        UserInput = self.env["survey.user_input"].sudo()
+        Score = self.env["crr.satisfaction.score"].sudo()
+        Line = self.env["survey.user_input.line"].sudo()
+        done = [("crr_campaign_id", "in", campaigns.ids), ("test_entry", "=", False), ("state", "=", "done")]
+        # both halves
+        halves = [
+            {
+                "campaign": campaign, "label": campaign.period_label or campaign.name,
+                "invited": campaign.invited_count, "answered": campaign.answered_count,
+                "response_rate": campaign.response_rate, "mean": campaign.mean_score,
+                "bands": campaign._crr_band_distribution(),
+            }
+            for campaign in campaigns
+        ]
+        [(year_count, year_mean)] = UserInput._read_group(
+            [*done, ("crr_band", "!=", False)], [], ["__count", "crr_score:avg"])
+        # trend: the mean of every campaign of the last years
+        trend_campaigns = Campaign.search([
+            ("company_id", "=", self.company_id.id),
+            ("year", ">", self.year - trend_years), ("year", "<=", self.year),
+        ], order="date_from, id")
+        trend_means = dict(UserInput._read_group(
+            [("crr_campaign_id", "in", trend_campaigns.ids), ("test_entry", "=", False), ("state", "=", "done"),
+             ("crr_band", "!=", False)],
+            ["crr_campaign_id"], ["crr_score:avg"]))
+        trend = [
+            {"label": campaign.period_label or campaign.name, "mean": round(trend_means.get(campaign) or 0.0, 2),
+             "answered": campaign in trend_means}
+            for campaign in trend_campaigns
+        ]
+        # per criterion: mean per half and over the year
+        per_half = {
+            (question, campaign): mean
+            for question, campaign, mean in Score._read_group(
+                [("campaign_id", "in", campaigns.ids)], ["question_id", "campaign_id"], ["score:avg"])
+        }
+        year_per_question = Score._read_group(
+            [("campaign_id", "in", campaigns.ids)], ["question_id"], ["score:avg", "__count"])
+        criteria = [
+            {
+                "name": question.title,
+                "halves": [per_half.get((question, campaign)) for campaign in campaigns],
+                "mean": round(mean or 0.0, 2), "count": count, "sequence": (question.sequence, question.id),
+            }
+            for question, mean, count in year_per_question
+        ]
+        criteria.sort(key=lambda item: item["sequence"])
+        # per customer: score per half and change over the year
+        per_customer = {}
+        for customer, campaign, score in UserInput._read_group(
+            [*done, ("crr_band", "!=", False)], ["crr_customer_id", "crr_campaign_id"], ["crr_score:avg"],
+        ):
+            per_customer.setdefault(customer, {})[campaign] = score
+        customers = []
+        for customer, scores in per_customer.items():
+            values = [scores.get(campaign) for campaign in campaigns]
+            known = [value for value in values if value is not None]
+            customers.append({
+                "name": customer.display_name or "",
+                "halves": values,
+                "change": round(known[-1] - known[0], 2) if len(known) > 1 else None,
+            })
+        customers.sort(key=lambda item: item["name"].lower())
+        # compared with competitors and most urgent improvements
+        comparison_labels = dict(
+            self.env["survey.question.answer"]._fields["crr_comparison"]._description_selection(self.env))
+        comparison = {}
+        for question, row, choice, count in Line._read_group(
+            [("user_input_id.crr_campaign_id", "in", campaigns.ids), ("user_input_id.state", "=", "done"),
+             ("question_id.crr_role", "=", "competitor"), ("suggested_answer_id.crr_comparison", "!=", False)],
+            ["question_id", "matrix_row_id", "suggested_answer_id"], ["__count"],
+        ):
+            item = row.value or question.title
+            comparison.setdefault(item, {"better": 0, "same": 0, "worse": 0})[choice.crr_comparison] += count
+        urgent = [
+            {"name": choice.value, "count": count}
+            for choice, count in Line._read_group(
+                [("user_input_id.crr_campaign_id", "in", campaigns.ids), ("user_input_id.state", "=", "done"),
+                 ("question_id.crr_role", "=", "urgent"), ("suggested_answer_id.crr_nothing_urgent", "=", False),
+                 ("suggested_answer_id", "!=", False)],
+                ["suggested_answer_id"], ["__count"],
+            )
+        ]
+        urgent.sort(key=lambda item: (-item["count"], item["name"]))
+        follow_ups = UserInput.search_count([*done, ("crr_complaint_id", "!=", False)])
+        return {
+            "year": self.year,
+            "company": self.company_id,
+            "campaigns": campaigns,
+            "halves": halves,
+            "answered": year_count,
+            "mean": round(year_mean or 0.0, 2),
+            "trend": trend,
+            "criteria": criteria,
+            "customers": customers,
+            "comparison": [
+                {"name": name, **counts} for name, counts in sorted(comparison.items())
+            ],
+            "comparison_labels": comparison_labels,
+            "urgent": urgent,
+            "follow_ups": follow_ups,
+        }
+
+    # ------------------------------------------------------------------------------------------------
     # actions
     # ------------------------------------------------------------------------------------------------
 
@@ -287,8 +449,10 @@ class CrrSatisfactionCampaign(models.Model):
         self._crr_check_access("write")
         for campaign in self:
             campaign.check_access("write")
-            if campaign.state == "closed":
-                raise UserError(self.env._("The campaign %(name)s is closed.", name=campaign.name))
+            if campaign.state not in ("draft", "sent"):
+                raise UserError(self.env._(
+                    "The campaign %(name)s is submitted for approval or closed: no more invitations.",
+                    name=campaign.name))
             if not campaign.partner_ids:
                 raise UserError(self.env._(
                     "The campaign %(name)s has no customer: add customers or load those with confirmed orders.",
@@ -298,11 +462,12 @@ class CrrSatisfactionCampaign(models.Model):
             customers = campaign.partner_ids - campaign.sudo().user_input_ids.crr_customer_id
             # at once here; in chunks, as jobs, with customer_requirement_review_queue
             self.env["crr.job"]._crr_run_later(campaign, "_crr_send_invitations", customers.ids)
-            campaign.write({
-                "state": "sent",
-                "sent_date": campaign.sent_date or fields.Datetime.now(),
-                "sent_by_id": campaign.sent_by_id.id or self.env.user.id,
-            })
+            with crr_scope():
+                campaign.sudo().write({
+                    "state": "sent",
+                    "sent_date": campaign.sent_date or fields.Datetime.now(),
+                    "sent_by_id": campaign.sent_by_id.id or self.env.user.id,
+                })
         return True
 
     def _crr_send_invitations(self, customer_ids):
@@ -349,15 +514,137 @@ class CrrSatisfactionCampaign(models.Model):
             campaign.message_post(body=self.env._("%(count)s reminder(s) sent.", count=len(pending)))
         return True
 
+    def _crr_check_state(self, allowed, action):
+        for campaign in self:
+            if campaign.state not in allowed:
+                labels = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "Campaign %(name)s is %(state)s: %(action)s is not possible now.",
+                        name=campaign.name, state=labels[campaign.state], action=action,
+                    )
+                )
+
+    # -- the results' approval, a subject of the review engine ------------------------------------------
+    def _crr_review_round(self):
+        self.ensure_one()
+        return self.approval_round
+
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "Satisfaction results %(campaign)s / %(department)s", campaign=self.name, department=line.department_id.name)
+
+    def _crr_review_activity_summary(self):
+        return self.env._("Check the satisfaction results of %(name)s", name=self.name)
+
+    def _crr_review_check_approval(self, line, completes_round):
+        # the decision runs as sudo (uid kept): the user's own groups decide; the superuser (data, scheduled
+        # jobs) passes
+        user = self.env.user
+        if line.department_id.code == MANAGEMENT_REP_CODE and not (
+            user._is_superuser() or user.has_group("customer_requirement_review.group_crr_management_rep")
+        ):
+            raise AccessError(self.env._("Only the management representative checks the satisfaction results."))
+
+    def _crr_review_round_ended(self, state, lines):
+        if state == "approved":
+            by_code = {line.department_id.code: line for line in lines.filtered(lambda line: line.state == "approved")}
+            mr_line = by_code.get(MANAGEMENT_REP_CODE, self.env["crr.review.line"])
+            gm_line = by_code.get("general_manager", self.env["crr.review.line"])
+            with crr_scope():
+                self.sudo().write({
+                    "mr_approved_by_id": mr_line.reviewer_id.id, "mr_approved_date": mr_line.decision_date,
+                    "gm_approved_by_id": gm_line.reviewer_id.id, "gm_approved_date": gm_line.decision_date,
+                })
+        elif state == "rejected":
+            refusal = lines.filtered(lambda line: line.state == "rejected")[:1]
+            self.sudo().message_post(
+                body=self.env._("Results sent back: %(note)s", note=refusal.opinion or ""),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _crr_approval_departments(self):
+        """The departments that approve the results of this campaign: the management representative, then the
+        general manager (the final approval step)."""
+        self.ensure_one()
+        general_manager = self.env["crr.department"].sudo().search(
+            [("code", "=", "general_manager"), ("company_id", "=", self.company_id.id)], limit=1)
+        if not general_manager:
+            raise UserError(
+                self.env._("The company %(company)s has no general manager's department.", company=self.company_id.name)
+            )
+        return management_rep_departments(self.env, self.company_id)[self.company_id] | general_manager
+
+    def action_submit_approval(self):
+        """The results and improvements go to the management representative, then the general manager: a new
+        round of the results' review (the general manager's line opens once the management representative
+        approved)."""
+        self.check_access("write")
+        self._crr_check_state(("sent",), self.env._("Submit for Approval"))
+        vals_list, previous = [], self.env["crr.review.line"]
+        for campaign in self:
+            departments = campaign._crr_approval_departments()
+            previous |= campaign.sudo().review_line_ids
+            campaign._crr_set_review_state("in_review", {
+                "approval_round": campaign.approval_round + 1,
+                "mr_approved_by_id": False, "mr_approved_date": False,
+                "gm_approved_by_id": False, "gm_approved_date": False,
+            })
+            vals_list += campaign._crr_round_line_vals(departments, round_no=campaign.approval_round)
+        self._crr_create_round_lines(vals_list)
+        if previous:
+            self.env.add_to_compute(self.env["crr.review.line"]._fields["is_current_round"], previous)
+        return True
+
+    def _crr_current_lines(self, code=None):
+        lines = self.sudo().review_line_ids.filtered(lambda line: line.is_current_round)
+        if code:
+            lines = lines.filtered(lambda line: line.department_id.code == code)
+        return lines
+
+    def action_approve_mr(self):
+        """The management representative checks the survey data and the improvements (their review line)."""
+        if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_management_rep")):
+            raise AccessError(self.env._("Only the management representative checks the satisfaction results."))
+        self._crr_check_state(("to_approve",), self.env._("Check (Management Representative)"))
+        lines = self._crr_current_lines(MANAGEMENT_REP_CODE)
+        if any(line.state != "pending" for line in lines):
+            raise UserError(self.env._("The management representative has already checked these results."))
+        lines.with_env(self.env).action_approve()
+        return True
+
+    def action_approve_gm(self):
+        """The general manager approves the results checked by the management representative (their line)."""
+        self._crr_check_state(("to_approve",), self.env._("Approve (General Manager)"))
+        self._crr_current_lines("general_manager").with_env(self.env).action_approve()
+        return True
+
+    def action_send_back(self):
+        """The management representative or the general manager sends the results back, with remarks (they
+        reject their review line)."""
+        self._crr_check_state(("to_approve",), self.env._("Send Back"))
+        for campaign in self:
+            if not (campaign.approval_note or "").strip():
+                raise UserError(self.env._("Write in the Approval Remarks why the results are sent back."))
+            line = campaign._crr_current_lines().filtered(lambda line: line.state == "pending")[:1]
+            line.with_env(self.env).action_reject(opinion=campaign.approval_note)
+        return True
+
     def action_close(self):
+        """Archive the approved results (the procedures keep them after the general manager's approval)."""
         self._crr_check_access("write")
-        self.write({"state": "closed"})
+        self._crr_check_state(("approved",), self.env._("Close"))
+        with crr_scope():
+            self.sudo().write({"state": "closed"})
         return True
 
     def action_reopen(self):
+        """Reopen a closed campaign (late answers): its results must be checked and approved again."""
         self._crr_check_access("write")
+        self._crr_check_state(("closed",), self.env._("Reopen"))
         for campaign in self:
-            campaign.state = "sent" if campaign.user_input_ids else "draft"
+            with crr_scope():
+                campaign.sudo().write({"state": "sent" if campaign.user_input_ids else "draft"})
         return True
 
     def action_view_scores(self):

@@ -263,3 +263,37 @@ class ResCompany(models.Model):
         if not done_date:
             return False
         return date(done_date.year + max(years or 0, 0), 12, 31)
+
+    # -- corrective action (CAPA) governance ------------------------------------------------------
+    crr_capa_plan_days = fields.Integer(
+        string="CAPA Plan Due Within (days)",
+        default=2,
+        help="The responsible department draws up the corrective action plan within this number of days "
+        "after the investigation starts.",
+    )
+    crr_capa_plan_approval = fields.Boolean(
+        string="CAPA Plan Approved by the Management Representative",
+        default=True,
+        help="The corrective and preventive actions of a complaint start only once the management "
+        "representative has approved its CAPA plan.",
+    )
+    crr_onsite_hours = fields.Integer(
+        string="On Site Within (hours)",
+        default=8,
+        help="A critical complaint that the phone cannot solve needs someone on site within this number of "
+        "hours after the complaint was received.",
+    )
+    crr_capa_effectiveness_days = fields.Integer(
+        string="CAPA Effectiveness Period (days)",
+        default=90,
+        help="Days after closing a complaint after which its corrective action is verified effective when "
+        "no new complaint of the same customer, product and category arrived.",
+    )
+
+    @api.constrains("crr_capa_plan_days", "crr_onsite_hours", "crr_capa_effectiveness_days")
+    def _check_crr_capa_settings(self):
+        for company in self:
+            if min(company.crr_capa_plan_days, company.crr_onsite_hours, company.crr_capa_effectiveness_days) < 0:
+                raise ValidationError(
+                    self.env._("The CAPA plan, on-site and effectiveness periods cannot be negative.")
+                )

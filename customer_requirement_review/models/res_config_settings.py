@@ -60,3 +60,10 @@ class ResConfigSettings(models.TransientModel):
     crr_form_rev_reply = fields.Char(related="company_id.crr_form_rev_reply", readonly=False)
     crr_form_no_satisfaction = fields.Char(related="company_id.crr_form_no_satisfaction", readonly=False)
     crr_form_rev_satisfaction = fields.Char(related="company_id.crr_form_rev_satisfaction", readonly=False)
+    # -- corrective action (CAPA) governance
+    crr_capa_plan_days = fields.Integer(related="company_id.crr_capa_plan_days", readonly=False)
+    crr_capa_plan_approval = fields.Boolean(related="company_id.crr_capa_plan_approval", readonly=False)
+    crr_onsite_hours = fields.Integer(related="company_id.crr_onsite_hours", readonly=False)
+    crr_capa_effectiveness_days = fields.Integer(
+        related="company_id.crr_capa_effectiveness_days", readonly=False
+    )

@@ -13,6 +13,14 @@ class SurveyQuestion(models.Model):
         help="The answer to this question is a satisfaction criterion scored on 0-100: the score of the "
         "chosen answer (single choice) or the chosen value rescaled to 0-100 (scale).",
     )
+    crr_role = fields.Selection(
+        [("competitor", "Comparison with Competitors"), ("urgent", "Most Urgent Improvement")],
+        string="Satisfaction Follow-up Role",
+        help="Comparison with Competitors: a single choice (or a matrix whose rows are the criteria) answered "
+        "better / same / worse than competitors; an answer marked 'worse' opens a follow-up. Most Urgent "
+        "Improvement: a single choice naming the item the customer most wants improved; any item other than "
+        "'nothing urgent' opens a follow-up.",
+    )
     crr_weight = fields.Float(
         string="Criterion Weight",
         default=1.0,
@@ -41,6 +49,21 @@ class SurveyQuestion(models.Model):
                     )
                 )
         self.suggested_answer_ids._check_crr_answer_score()
+
+    @api.constrains("crr_role", "question_type", "crr_is_criterion")
+    def _check_crr_role(self):
+        for question in self.filtered("crr_role"):
+            allowed = ("simple_choice", "matrix") if question.crr_role == "competitor" else ("simple_choice",)
+            if question.is_page or question.question_type not in allowed or question.crr_is_criterion:
+                raise ValidationError(
+                    self.env._(
+                        "The question %(question)s cannot have the role %(role)s: a comparison with competitors is "
+                        "a single choice or a matrix question, a most urgent improvement a single choice question, "
+                        "and neither is a satisfaction criterion.",
+                        question=question.title,
+                        role=dict(self._fields["crr_role"]._description_selection(self.env))[question.crr_role],
+                    )
+                )
 
     def _crr_line_score(self, line):
         """Score 0-100 of an answer line to this criterion question, or None when it does not count

@@ -1,9 +1,20 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
 class SurveyQuestionAnswer(models.Model):
     _inherit = "survey.question.answer"
+
+    crr_comparison = fields.Selection(
+        [("better", "Better than Competitors"), ("same", "Same as Competitors"), ("worse", "Worse than Competitors")],
+        string="Compared with Competitors",
+        help="On a comparison-with-competitors question: what this choice (a column of a matrix) means. "
+        "'Worse' opens a satisfaction follow-up.",
+    )
+    crr_nothing_urgent = fields.Boolean(
+        string="Nothing Urgent",
+        help="On a most-urgent-improvement question: this choice names no item, so it opens no follow-up.",
+    )
 
     @api.constrains("answer_score", "question_id")
     def _check_crr_answer_score(self):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -48,6 +50,15 @@ class SurveyUserInput(models.Model):
     crr_complaint_id = fields.Many2one(
         "crr.complaint", string="Follow-up Complaint", readonly=True, index="btree_not_null", ondelete="set null",
         help="Complaint opened to follow up this answer (a criterion, the total or the trend below the settings).",
+    )
+    crr_reply = fields.Text(
+        string="Reply to Customer",
+        help="The reply given to the customer on this answer (written back from the follow-up when it closes).",
+    )
+    crr_reply_date = fields.Date(string="Replied On")
+    crr_improvement = fields.Text(
+        string="Improvement",
+        help="The improvement decided on this answer (written back from the follow-up when it closes).",
     )
     crr_score_change = fields.Float(
         string="Change Since Previous Campaign", digits=(5, 2), readonly=True,
@@ -181,35 +192,95 @@ class SurveyUserInput(models.Model):
                 "crr_score_change": round(user_input.crr_score - previous.crr_score, 2) if has_change else False,
             })
 
-    def _crr_follow_up_reasons(self):
-        """Why this completed answer needs a follow-up (corrective action), per the company settings:
-        ``{'criteria': [(question, score)], 'total': bool, 'drop': points or 0.0}``; empty dict when none."""
+    def _crr_period_incidents(self):
+        """{answer id: {'complaints': [references], 'returns': [references]}}: the major or critical complaints
+        and the returns of each answer's customer in its campaign period (one search for all answers).
+
+        Returns come from complaints marked 'Goods Returned'; a bridge to the inventory returns extends this
+        method to add its own return references."""
+        inputs = self.filtered(lambda i: i.crr_campaign_id and i.crr_customer_id)
+        if not inputs:
+            return {}
+        campaigns = inputs.crr_campaign_id
+        complaints = self.env["crr.complaint"].sudo().search([
+            ("partner_id", "in", inputs.crr_customer_id.ids),
+            ("company_id", "in", inputs.crr_company_id.ids),
+            ("date_received", ">=", fields.Datetime.to_datetime(min(campaigns.mapped("date_from")))),
+            ("date_received", "<", fields.Datetime.to_datetime(max(campaigns.mapped("date_to")) + timedelta(days=1))),
+            ("state", "not in", ("rejected", "cancelled")),
+            ("channel", "!=", "survey"),
+            "|", ("severity", "in", ("major", "critical")), ("has_return", "=", True),
+        ])
+        result = {}
+        for user_input in inputs:
+            campaign = user_input.crr_campaign_id
+            mine = complaints.filtered(
+                lambda c, i=user_input, p=campaign: c.partner_id == i.crr_customer_id
+                and c.company_id == i.crr_company_id and p.date_from <= c.date_received.date() <= p.date_to
+            )
+            result[user_input.id] = {
+                "complaints": mine.filtered(lambda c: c.severity in ("major", "critical")).mapped("name"),
+                "returns": mine.filtered("has_return").mapped("name"),
+            }
+        return result
+
+    def _crr_comparison_items(self):
+        """(items worse than competitors, items named most urgent to improve) of this answer, as labels."""
         self.ensure_one()
-        if not self.crr_band:
-            return {}
+        worse, urgent = [], []
+        for line in self.user_input_line_ids:
+            role = line.question_id.crr_role
+            choice = line.suggested_answer_id
+            if not role or line.skipped or not choice:
+                continue
+            if role == "competitor" and choice.crr_comparison == "worse":
+                worse.append(line.matrix_row_id.value or line.question_id.title)
+            elif role == "urgent" and not choice.crr_nothing_urgent:
+                urgent.append(choice.value)
+        return worse, urgent
+
+    def _crr_follow_up_reasons(self, incidents=None):
+        """Why this completed answer needs a follow-up (corrective action), per the procedures and the company
+        settings: ``{'criteria': [(question, score)], 'total': bool, 'drop': points or 0.0, 'worse': [items],
+        'urgent': [items], 'complaints': [references], 'returns': [references]}``; empty dict when none."""
+        self.ensure_one()
         company = self.crr_company_id or self.env.company
-        low = [
-            (score.question_id, score.score)
-            for score in self.crr_score_ids.sorted(lambda s: (s.question_id.sequence, s.question_id.id))
-            if score.score < company.crr_followup_criterion_below
-        ]
-        total_low = self.crr_score < company.crr_followup_total_below
-        drop = 0.0
-        if self.crr_previous_input_id and -self.crr_score_change > company.crr_followup_drop_points:
-            drop = -self.crr_score_change
-        if not (low or total_low or drop):
-            return {}
-        return {"criteria": low, "total": total_low, "drop": drop}
+        low, total_low, drop = [], False, 0.0
+        if self.crr_band:
+            low = [
+                (score.question_id, score.score)
+                for score in self.crr_score_ids.sorted(lambda s: (s.question_id.sequence, s.question_id.id))
+                if score.score < company.crr_followup_criterion_below
+            ]
+            total_low = self.crr_score < company.crr_followup_total_below
+            if self.crr_previous_input_id and -self.crr_score_change > company.crr_followup_drop_points:
+                drop = -self.crr_score_change
+        worse, urgent = self._crr_comparison_items()
+        if incidents is None:
+            incidents = self._crr_period_incidents()
+        mine = incidents.get(self.id, {})
+        reasons = {
+            "criteria": low, "total": total_low, "drop": drop, "worse": worse, "urgent": urgent,
+            "complaints": mine.get("complaints", []), "returns": mine.get("returns", []),
+        }
+        return reasons if any(reasons.values()) else {}
 
     def _crr_follow_up_description(self, reasons):
         """Plain-text description of the follow-up reasons, naming the low criteria."""
         self.ensure_one()
         company = self.crr_company_id or self.env.company
-        lines = [self.env._(
-            "Satisfaction survey %(survey)s answered by %(contact)s: score %(score).2f (%(band)s).",
-            survey=self.survey_id.title, contact=self.partner_id.display_name or self.email or "",
-            score=self.crr_score, band=dict(self._fields["crr_band"]._description_selection(self.env))[self.crr_band],
-        )]
+        if self.crr_band:
+            lines = [self.env._(
+                "Satisfaction survey %(survey)s answered by %(contact)s: score %(score).2f (%(band)s).",
+                survey=self.survey_id.title, contact=self.partner_id.display_name or self.email or "",
+                score=self.crr_score,
+                band=dict(self._fields["crr_band"]._description_selection(self.env))[self.crr_band],
+            )]
+        else:
+            lines = [self.env._(
+                "Satisfaction survey %(survey)s answered by %(contact)s.",
+                survey=self.survey_id.title, contact=self.partner_id.display_name or self.email or "",
+            )]
         if reasons.get("criteria"):
             lines.append(self.env._(
                 "Criteria below %(threshold)s: %(criteria)s.",
@@ -225,6 +296,18 @@ class SurveyUserInput(models.Model):
                 drop=reasons["drop"], previous=self.crr_previous_score,
                 threshold=f"{company.crr_followup_drop_points:g}",
             ))
+        if reasons.get("worse"):
+            lines.append(self.env._(
+                "Worse than competitors: %(items)s.", items=", ".join(reasons["worse"])))
+        if reasons.get("urgent"):
+            lines.append(self.env._(
+                "Named most urgent to improve: %(items)s.", items=", ".join(reasons["urgent"])))
+        if reasons.get("complaints"):
+            lines.append(self.env._(
+                "Major or critical complaints in the period: %(complaints)s.",
+                complaints=", ".join(reasons["complaints"])))
+        if reasons.get("returns"):
+            lines.append(self.env._("Returns in the period: %(returns)s.", returns=", ".join(reasons["returns"])))
         comments = self._crr_customer_comments()
         if comments:
             lines.append(self.env._("The customer's comments:"))
@@ -253,10 +336,11 @@ class SurveyUserInput(models.Model):
             for department in self.env["crr.department"].sudo().search(
                 [("code", "=", "sales"), ("company_id", "in", self.crr_company_id.ids)])
         }
+        incidents = self._crr_period_incidents()
         for user_input in self:
             if user_input.crr_complaint_id or not user_input.crr_customer_id:
                 continue
-            reasons = user_input._crr_follow_up_reasons()
+            reasons = user_input._crr_follow_up_reasons(incidents)
             if not reasons:
                 continue
             company = user_input.crr_company_id or self.env.company
@@ -271,13 +355,15 @@ class SurveyUserInput(models.Model):
             vals_list.append({
                 "subject": internal.env._(
                     "Satisfaction follow-up: %(customer)s scored %(score).2f", customer=customer.display_name,
-                    score=user_input.crr_score),
+                    score=user_input.crr_score) if user_input.crr_band else internal.env._(
+                    "Satisfaction follow-up: %(customer)s", customer=customer.display_name),
                 "partner_id": customer.id,
                 "contact_id": user_input.partner_id.id if user_input.partner_id != customer else False,
                 "email_from": user_input.email or user_input.partner_id.email,
                 "channel": "survey",
                 "category": "satisfaction",
-                "severity": "major" if reasons.get("total") or reasons.get("drop") else "minor",
+                "severity": "major" if any(
+                    reasons.get(key) for key in ("total", "drop", "complaints", "returns")) else "minor",
                 "description": description,
                 "department_id": departments.get(company, self.env["crr.department"]).id,
                 "user_id": owner.id,

@@ -28,6 +28,13 @@ class ComplaintCommon(TransactionCase):
             name="Review Manager",
         )
         cls.employee = new_test_user(cls.env, login="crr_cc_employee", groups="base.group_user", name="Shop Floor")
+        cls.management_rep = new_test_user(
+            cls.env, login="crr_cc_mr", groups="customer_requirement_review.group_crr_management_rep",
+            name="Management Representative",
+        )
+        # the management representative reviews CAPA plans as a member of its review department
+        cls.env.ref("customer_requirement_review.crr_department_management_rep").user_ids = [
+            Command.link(cls.management_rep.id)]
         cls.customer = cls.env["res.partner"].create(
             {"name": "Complaining Customer Ltd", "is_company": True, "email": "info@complaining.example.com"}
         )
@@ -116,6 +123,9 @@ class TestComplaintFlow(ComplaintCommon):
                 ],
             }
         )
+        # the management representative approves the CAPA plan before the actions start
+        as_reviewer.action_submit_plan()
+        complaint.with_user(self.management_rep).action_approve_plan()
         as_reviewer.action_start_actions()
         self.assertEqual(complaint.state, "action")
         corrective, preventive = complaint.action_ids.sorted("id")
