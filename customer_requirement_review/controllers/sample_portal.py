@@ -40,7 +40,9 @@ class CrrSamplePortal(CustomerPortal):
         total = Sample.search_count(domain) if Sample.has_access("read") else 0
         pager = portal_pager(url="/my/samples", total=total, page=page, step=self._items_per_page)
         samples = Sample.search(domain, limit=self._items_per_page, offset=pager["offset"]) if total else Sample
-        values.update({"samples": samples, "page_name": "crr_sample", "pager": pager, "default_url": "/my/samples"})
+        # the user may read these samples (searched as the user): their products are shown without the
+        # product access portal users do not have
+        values.update({"samples": samples.sudo(), "page_name": "crr_sample", "pager": pager, "default_url": "/my/samples"})
         return request.render("customer_requirement_review.portal_my_crr_samples", values)
 
     def _crr_sample_sudo(self, sample_id, access_token):

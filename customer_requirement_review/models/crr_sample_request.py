@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .crr_sample_round import VERDICTS
+
 SAMPLE_STATES = [
     ("draft", "Draft"),
     ("to_manager", "Waiting Department Manager"),
@@ -88,7 +90,7 @@ class CrrSampleRequest(models.Model):
     round_ids = fields.One2many("crr.sample.round", "request_id", string="Sample Rounds", copy=False)
     round_count = fields.Integer(compute="_compute_round_info")
     last_round_id = fields.Many2one("crr.sample.round", compute="_compute_round_info")
-    last_verdict = fields.Selection(related="last_round_id.verdict", string="Last Verdict")
+    last_verdict = fields.Selection(VERDICTS, compute="_compute_round_info")
     can_sign = fields.Boolean(compute="_compute_round_info", help="A sent round waits for the customer's verdict.")
 
     _name_company_uniq = models.Constraint("UNIQUE(name, company_id)", "A sample request reference must be unique.")
@@ -100,6 +102,7 @@ class CrrSampleRequest(models.Model):
             rounds = request.round_ids.sorted("sequence")
             request.round_count = len(rounds)
             request.last_round_id = rounds[-1:]
+            request.last_verdict = rounds[-1:].verdict
             request.can_sign = bool(
                 request.state == "approved" and rounds[-1:] and rounds[-1].verdict == "pending" and rounds[-1].sent_date
             )
