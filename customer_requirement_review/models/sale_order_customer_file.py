@@ -30,9 +30,8 @@ class SaleOrder(models.Model):
     def _compute_crr_customer_file(self):
         customers = self.partner_id.commercial_partner_id.sudo()
         # one grouped query per figure for all the customers of the recordset
-        customers._compute_crr_overdue_amount()
-        customers._compute_crr_open_complaint_count()
-        customers._compute_crr_satisfaction()
+        for name in ("crr_overdue_amount", "crr_open_complaint_count", "crr_satisfaction_score"):
+            customers.mapped(name)
         for order in self:
             customer = order.partner_id.commercial_partner_id.sudo()
             order.crr_customer_currency_id = customer.crr_company_currency_id or order.company_id.currency_id
