@@ -141,7 +141,7 @@ class Phase:
 
 def _review_one(env, order, salesperson, reviewers, phases):
     phases["request"].run(env, lambda: order.with_user(salesperson).action_request_review())
-    for line in order._crr_order_review_lines():
+    for line in order._crr_round_lines():
         reviewer = reviewers[line.department_id.code]
         phases["decide"].run(env, lambda line=line, reviewer=reviewer: line.with_user(reviewer).action_approve())
     phases["confirm"].run(env, lambda: order.with_user(salesperson).action_confirm())

@@ -1,11 +1,12 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import format_datetime, format_list, html2plaintext, is_html_empty
+
+from .crr_change_kinds import format_kinds, kind_labels, parse_kinds
+from .crr_record_guard_mixin import crr_flag, crr_scope
 
 CR_OPEN_STATES = ("draft", "to_review", "approved")
 CR_LOCKED_STATES = ("applied", "rejected")
@@ -17,13 +18,28 @@ class CrrChangeRequest(models.Model):
 
     _name = "crr.change.request"
     _description = "Order Change Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.review.mixin", "crr.record.guard.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _crr_action_fields = {
+        "state": "action_submit / action_apply / action_cancel (the review lines' action_approve / action_reject)",
+        "requested_by_id": "action_request_change (the requester is the user who creates the change request)",
+        "request_date": "action_request_change",
+        "submit_date": "action_submit",
+        "approved_date": "the review lines' action_approve",
+        "applied_by_id": "action_apply",
+        "applied_date": "action_apply",
+        "notified_department_ids": "action_apply",
+    }
+    # crr.review.mixin: one review round per change request
+    _crr_review_line_field = "change_request_id"
+    _crr_review_lines_field = "review_line_ids"
+    _crr_review_state_field = "state"
+    _crr_review_states = {"in_review": "to_review", "approved": "approved", "rejected": "rejected"}
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
     order_id = fields.Many2one(
-        "sale.order", required=True, index=True, ondelete="cascade", check_company=True,
+        "sale.order", required=True, index=True, ondelete="restrict", check_company=True,
         tracking=True, domain="['|', ('state', '=', 'sale'), ('review_state', '=', 'approved')]",
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
@@ -106,28 +122,19 @@ class CrrChangeRequest(models.Model):
             request.old_payment_term_id = order.payment_term_id
             request.old_note = order.note
 
-    def _crr_kind_labels(self):
-        return {
-            "quantity": self.env._("Quantity"),
-            "date": self.env._("Delivery Date"),
-            "price": self.env._("Price"),
-            "payment": self.env._("Payment Terms"),
-            "specification": self.env._("Specification"),
-        }
-
     @api.depends(
         "new_commitment_date", "old_commitment_date", "new_payment_term_id", "old_payment_term_id", "new_note",
         "old_note", "line_ids.kinds",
     )
     def _compute_change_kinds(self):
         for request in self:
-            request.change_kinds = ",".join(sorted(request._crr_kinds()))
+            request.change_kinds = format_kinds(request._crr_kinds())
 
     @api.depends("change_kinds")
     def _compute_change_kinds_display(self):
-        labels = self._crr_kind_labels()
+        labels = kind_labels(self.env)
         for request in self:
-            kinds = filter(None, (request.change_kinds or "").split(","))
+            kinds = sorted(parse_kinds(request.change_kinds))
             request.change_kinds_display = format_list(self.env, [labels[kind] for kind in kinds])
 
     def _crr_note_changed(self):
@@ -147,7 +154,7 @@ class CrrChangeRequest(models.Model):
         if self._crr_note_changed():
             kinds.add("specification")
         for line in self.line_ids:
-            kinds.update(filter(None, (line.kinds or "").split(",")))
+            kinds.update(parse_kinds(line.kinds))
         return kinds
 
     @api.depends_context("uid")
@@ -205,7 +212,7 @@ class CrrChangeRequest(models.Model):
 
     def write(self, vals):
         self._crr_check_line_commands(vals)
-        if not self.env.context.get("crr_change_request_flow") and set(vals) - self._CRR_FREE_FIELDS:
+        if not crr_flag("action") and set(vals) - self._CRR_FREE_FIELDS:
             locked = self.filtered(lambda r: r.state in (*CR_LOCKED_STATES, "cancelled"))
             if locked:
                 raise UserError(
@@ -229,25 +236,73 @@ class CrrChangeRequest(models.Model):
                 raise UserError(self.env._("The order of a change request cannot be changed."))
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
+    def _crr_kept_message(self):
         for request in self:
             if request.state in CR_LOCKED_STATES:
-                raise UserError(
-                    self.env._(
-                        "The change request %(request)s is %(state)s: it is kept as the order's change record "
-                        "and cannot be deleted.",
-                        request=request.name,
-                        state=dict(self._fields["state"]._description_selection(self.env))[request.state],
-                    )
+                return self.env._(
+                    "The change request %(request)s is %(state)s: it is kept as the order's change record "
+                    "and cannot be deleted.",
+                    request=request.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[request.state],
                 )
-            if request.state not in ("draft", "cancelled"):
-                raise UserError(
-                    self.env._(
-                        "The change request %(request)s is being reviewed: cancel it instead of deleting it.",
-                        request=request.name,
-                    )
+            if request.state not in ("draft", "cancelled") or request.review_line_ids:
+                return self.env._(
+                    "The change request %(request)s is being reviewed or was reviewed: cancel it instead of "
+                    "deleting it.",
+                    request=request.name,
                 )
+        return None
+
+    # -- the subject's hooks (crr.review.mixin) ---------------------------------------------------
+    def _crr_review_requester(self):
+        self.ensure_one()
+        return self.requested_by_id or self.env.user
+
+    def _crr_review_line_extra_vals(self):
+        # the lines of a change request name its order too (lists, registers and record rules of the order)
+        return {"order_id": self.order_id.id}
+
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "%(request)s / %(department)s", request=self.name or "", department=line.department_id.name or ""
+        )
+
+    def _crr_review_activity_summary(self):
+        return self.env._(
+            "Review change request %(request)s of %(order)s", request=self.name, order=self.order_id.name
+        )
+
+    def _crr_review_reopen_error(self, line):
+        if self.state not in ("to_review", "approved"):
+            return self.env._(
+                "Only lines of a change request being reviewed or approved (not yet applied) can be "
+                "reopened (%(line)s).",
+                line=line.display_name,
+            )
+        return None
+
+    def _crr_set_review_state(self, state, extra=None):
+        extra = dict(extra or {})
+        if state == "approved":
+            extra["approved_date"] = fields.Datetime.now()
+        return super()._crr_set_review_state(state, extra=extra)
+
+    def _crr_review_round_ended(self, state, lines):
+        requester = self.requested_by_id.partner_id
+        if state == "approved":
+            self.sudo().message_post(
+                body=self.env._("The change request is approved by every department concerned: it may be applied."),
+                partner_ids=requester.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        elif state == "rejected":
+            rejected = lines.filtered(lambda line: line.state == "rejected")
+            reasons = "; ".join(f"{line.department_id.name}: {line.opinion or ''}" for line in rejected)
+            self.sudo().message_post(
+                body=self.env._("The change request is rejected. %(reasons)s", reasons=reasons),
+                partner_ids=requester.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
 
     # -- submit --------------------------------------------------------------------------------
     def _crr_check_submittable(self):
@@ -275,9 +330,7 @@ class CrrChangeRequest(models.Model):
         """Create the review lines of the departments concerned by the kinds of change and ask them."""
         self.check_access("write")
         self._crr_check_submittable()
-        Line = self.env["crr.review.line"].sudo()
         now = fields.Datetime.now()
-        today = fields.Date.context_today(self)
         line_vals = []
         no_review = self.browse()
         for request in self:
@@ -287,26 +340,13 @@ class CrrChangeRequest(models.Model):
             if not departments:
                 no_review |= request
                 continue
-            non_final = departments.filtered(lambda d: not d.is_final_approval)
-            deadline = today + timedelta(days=request.company_id.crr_review_deadline_days or 0)
-            for department in departments:
-                line_vals.append(
-                    {
-                        "order_id": request.order_id.id,
-                        "change_request_id": request.id,
-                        "department_id": department.id,
-                        "round": 0,
-                        "state": "waiting" if (department.is_final_approval and non_final) else "pending",
-                        "requested_by_id": request.requested_by_id.id or self.env.uid,
-                        "request_date": now,
-                        "deadline": deadline,
-                    }
-                )
-        lines = Line.create(line_vals) if line_vals else Line
-        flow = self.with_context(crr_change_request_flow=True).sudo()
+            line_vals += request._crr_round_line_vals(departments, now=now)
+        lines = self._crr_create_round_lines(line_vals)
+        flow = self.sudo()
         for request in flow:
             if request in no_review:
-                request.write({"state": "approved", "submit_date": now, "approved_date": now})
+                with crr_scope():
+                    request.write({"state": "approved", "submit_date": now, "approved_date": now})
                 request.message_post(
                     body=self.env._(
                         "Submitted. No department reviews this kind of change (%(kinds)s): the change request is "
@@ -316,7 +356,8 @@ class CrrChangeRequest(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
                 continue
-            request.write({"state": "to_review", "submit_date": now})
+            with crr_scope():
+                request.write({"state": "to_review", "submit_date": now})
             request_lines = lines.filtered(lambda line, request=request: line.change_request_id == request)
             body = self.env._(
                 "Submitted for review (%(kinds)s). Departments asked: %(departments)s.",
@@ -334,48 +375,7 @@ class CrrChangeRequest(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        lines._crr_schedule_activities()
         return True
-
-    # -- decisions (called by crr.review.line._crr_after_decision) -----------------------------
-    def _crr_review_lines_decided(self, lines):
-        """After lines of this request were decided (request row locked): next step and state."""
-        self.ensure_one()
-        Line = self.env["crr.review.line"]
-        request_lines = self.sudo().review_line_ids
-        Line._crr_open_final_lines(request_lines)
-        round_state = Line._crr_round_state(request_lines)
-        new_state = {"in_review": "to_review"}.get(round_state, round_state)
-        flow = self.sudo().with_context(crr_change_request_flow=True)
-        if new_state == self.state:
-            # touch the row so that a concurrent decision waiting on the lock sees a change
-            flow.write({"submit_date": self.submit_date})
-            return
-        vals = {"state": new_state}
-        if new_state == "approved":
-            vals["approved_date"] = fields.Datetime.now()
-        flow.write(vals)
-        requester = self.requested_by_id.partner_id
-        if new_state == "approved":
-            flow.message_post(
-                body=self.env._("The change request is approved by every department concerned: it may be applied."),
-                partner_ids=requester.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
-        elif new_state == "rejected":
-            rejected = request_lines.filtered(lambda line: line.state == "rejected")
-            reasons = "; ".join(f"{line.department_id.name}: {line.opinion or ''}" for line in rejected)
-            flow.message_post(
-                body=self.env._("The change request is rejected. %(reasons)s", reasons=reasons),
-                partner_ids=requester.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
-            flow._crr_unlink_pending_activities()
-
-    def _crr_unlink_pending_activities(self):
-        pending = self.sudo().review_line_ids.filtered(lambda line: line.state in ("pending", "waiting"))
-        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False)
-        pending.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).unlink()
 
     # -- apply ---------------------------------------------------------------------------------
     def _crr_fmt(self, value, field):
@@ -505,19 +505,21 @@ class CrrChangeRequest(models.Model):
             line_commands.extend(line._crr_order_line_commands())
         if line_commands:
             order_vals["order_line"] = line_commands
-        order = order.with_context(crr_no_rereview=True)
         if order_vals:
-            order.write(order_vals)
+            # the approved change request is the review of these changes
+            with crr_scope("no_rereview"):
+                order.write(order_vals)
         now = fields.Datetime.now()
         departments = self.sudo().review_line_ids.department_id
-        self.sudo().with_context(crr_change_request_flow=True).write(
-            {
-                "state": "applied",
-                "applied_by_id": self.env.uid,
-                "applied_date": now,
-                "notified_department_ids": [Command.set(departments.ids)],
-            }
-        )
+        with crr_scope():
+            self.sudo().write(
+                {
+                    "state": "applied",
+                    "applied_by_id": self.env.uid,
+                    "applied_date": now,
+                    "notified_department_ids": [Command.set(departments.ids)],
+                }
+            )
         table = self._crr_before_after_table(rows)
         reviewers = departments.user_ids.partner_id
         order.message_post(
@@ -561,9 +563,11 @@ class CrrChangeRequest(models.Model):
                     )
                 )
         self.check_access("write")
-        self._crr_unlink_pending_activities()
-        flow = self.sudo().with_context(crr_change_request_flow=True)
-        flow.write({"state": "cancelled"})
+        flow = self.sudo()
+        for request in flow.filtered(lambda r: r.state == "to_review"):
+            request._crr_close_round()
+        with crr_scope():
+            flow.write({"state": "cancelled"})
         for request in flow:
             request.message_post(
                 body=self.env._("Change request cancelled by %(user)s.", user=self.env.user.name),
@@ -573,7 +577,7 @@ class CrrChangeRequest(models.Model):
 
     def _crr_check_lines_editable(self):
         for request in self:
-            if request.state != "draft" and not self.env.context.get("crr_change_request_flow"):
+            if request.state != "draft" and not crr_flag("action"):
                 raise UserError(
                     self.env._(
                         "The lines of the change request %(request)s can only be changed while it is a draft.",

@@ -7,6 +7,7 @@ from odoo.tools import float_compare
 class CrrChangeRequestLine(models.Model):
     _name = "crr.change.request.line"
     _description = "Order Change Request Line"
+    _inherit = ["crr.record.guard.mixin"]
     _order = "change_request_id, sequence, id"
     _check_company_auto = True
 
@@ -173,9 +174,15 @@ class CrrChangeRequestLine(models.Model):
         self.change_request_id._crr_check_lines_editable()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
-        self.change_request_id.filtered(lambda r: r.state != "cancelled")._crr_check_lines_editable()
+    def _crr_kept_message(self):
+        submitted = self.change_request_id.filtered(lambda r: r.state != "draft" or r.review_line_ids)
+        if submitted:
+            return self.env._(
+                "The lines of the change request %(request)s are kept with it: it was submitted. Cancel the change "
+                "request instead.",
+                request=submitted[0].name,
+            )
+        return None
 
     def _crr_label(self):
         self.ensure_one()

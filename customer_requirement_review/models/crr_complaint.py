@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext, is_html_empty
 
+from .crr_record_guard_mixin import crr_flag, crr_scope
+
 COMPLAINT_STATES = [
     ("new", "New"),
     ("acknowledged", "Acknowledged"),
@@ -25,7 +27,16 @@ PORTAL_CREATE_FIELDS = {
 class CrrComplaint(models.Model):
     _name = "crr.complaint"
     _description = "Customer Complaint"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
+    _crr_action_fields = {
+        "state": "action_acknowledge / action_investigate / action_start_actions / action_to_verification / "
+        "action_close / action_reject / action_cancel / action_reset_to_new",
+        "acknowledged_date": "action_acknowledge",
+        "acknowledged_by_id": "action_acknowledge",
+        "closed_date": "action_close",
+        "closed_by_id": "action_close",
+        "days_to_close": "action_close",
+    }
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"  # portal customers answer in the chatter of the complaints they can read
@@ -54,6 +65,7 @@ class CrrComplaint(models.Model):
         "sale.order",
         string="Sales Order",
         index="btree_not_null",
+        ondelete="restrict",
         tracking=True,
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id)]",
@@ -115,7 +127,8 @@ class CrrComplaint(models.Model):
         help="Follows the complaint until it is closed; receives the overdue reminders.",
     )
     state = fields.Selection(
-        COMPLAINT_STATES, string="Status", required=True, default="new", tracking=True, index=True, copy=False
+        COMPLAINT_STATES, string="Status", required=True, default="new", tracking=True, index=True, copy=False,
+        readonly=True,
     )
     date_received = fields.Datetime(
         string="Received On",
@@ -302,7 +315,7 @@ class CrrComplaint(models.Model):
                 )
         complaints = super().create(vals_list)
         # internal follow-ups (e.g. opened from a low satisfaction score) do not notify the customer
-        customer_follows = not self.env.context.get("crr_internal_complaint")
+        customer_follows = not crr_flag("internal_complaint")
         for complaint in complaints.filtered(lambda c: customer_follows):
             followers = complaint.partner_id | complaint.contact_id
             if followers:
@@ -310,17 +323,22 @@ class CrrComplaint(models.Model):
                 complaint.sudo().message_subscribe(partner_ids=followers.ids)
         return complaints
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closed(self):
+    def _crr_kept_message(self):
         closed = self.filtered(lambda c: c.state == "closed")
         if closed:
-            raise UserError(
-                self.env._(
-                    "Closed complaints cannot be deleted (%(names)s): they are quality records. "
-                    "Cancel a complaint instead of deleting it.",
-                    names=", ".join(closed.mapped("name")),
-                )
+            return self.env._(
+                "Closed complaints cannot be deleted (%(names)s): they are quality records. "
+                "Cancel a complaint instead of deleting it.",
+                names=", ".join(closed.mapped("name")),
             )
+        acted = self.filtered(lambda c: c.sudo().action_ids.filtered(lambda a: a.state in ("done", "verified")))
+        if acted:
+            return self.env._(
+                "Complaints with done or verified actions cannot be deleted (%(names)s): their actions are quality "
+                "records. Cancel a complaint instead of deleting it.",
+                names=", ".join(acted.mapped("name")),
+            )
+        return None
 
     # ------------------------------------------------------------------------------------------
     # transitions
@@ -358,9 +376,10 @@ class CrrComplaint(models.Model):
     def action_acknowledge(self):
         self._crr_check_handler()
         self._crr_check_transition(("new",), "acknowledged")
-        self.write(
-            {"state": "acknowledged", "acknowledged_date": fields.Datetime.now(), "acknowledged_by_id": self.env.uid}
-        )
+        with crr_scope():
+            self.write(
+                {"state": "acknowledged", "acknowledged_date": fields.Datetime.now(), "acknowledged_by_id": self.env.uid}
+            )
         self._crr_refresh_overdue()
         template = self.env.ref("customer_requirement_review.mail_template_crr_complaint_ack", raise_if_not_found=False)
         if template:
@@ -380,7 +399,8 @@ class CrrComplaint(models.Model):
                     names=", ".join(missing.mapped("name")),
                 )
             )
-        self.write({"state": "investigating"})
+        with crr_scope():
+            self.write({"state": "investigating"})
         return True
 
     def action_start_actions(self):
@@ -399,7 +419,8 @@ class CrrComplaint(models.Model):
                         missing="; ".join(missing),
                     )
                 )
-        self.write({"state": "action"})
+        with crr_scope():
+            self.write({"state": "action"})
         return True
 
     def action_to_verification(self):
@@ -420,7 +441,8 @@ class CrrComplaint(models.Model):
                         missing="; ".join(missing),
                     )
                 )
-        self.write({"state": "verification"})
+        with crr_scope():
+            self.write({"state": "verification"})
         return True
 
     def _crr_missing_root_cause(self):
@@ -460,15 +482,16 @@ class CrrComplaint(models.Model):
                 )
         now = fields.Datetime.now()
         for complaint in self:
-            complaint.write(
-                {
-                    "state": "closed",
-                    "closed_date": now,
-                    "closed_by_id": self.env.uid,
-                    "is_overdue": False,
-                    "days_to_close": round((now - complaint.date_received).total_seconds() / 86400.0, 2),
-                }
-            )
+            with crr_scope():
+                complaint.write(
+                    {
+                        "state": "closed",
+                        "closed_date": now,
+                        "closed_by_id": self.env.uid,
+                        "is_overdue": False,
+                        "days_to_close": round((now - complaint.date_received).total_seconds() / 86400.0, 2),
+                    }
+                )
         return True
 
     def action_reject(self):
@@ -482,20 +505,23 @@ class CrrComplaint(models.Model):
                     names=", ".join(missing.mapped("name")),
                 )
             )
-        self.write({"state": "rejected", "is_overdue": False})
+        with crr_scope():
+            self.write({"state": "rejected", "is_overdue": False})
         return True
 
     def action_cancel(self):
         self._crr_check_handler()
         self._crr_check_transition(OPEN_STATES, "cancelled")
-        self.write({"state": "cancelled", "is_overdue": False})
+        with crr_scope():
+            self.write({"state": "cancelled", "is_overdue": False})
         return True
 
     def action_reset_to_new(self):
         """Reopen a rejected or cancelled complaint."""
         self._crr_check_handler()
         self._crr_check_transition(("rejected", "cancelled"), "new")
-        self.write({"state": "new"})
+        with crr_scope():
+            self.write({"state": "new"})
         self._crr_refresh_overdue()
         return True
 

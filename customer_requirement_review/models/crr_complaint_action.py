@@ -1,13 +1,21 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .crr_record_guard_mixin import crr_scope
+
 
 class CrrComplaintAction(models.Model):
     _name = "crr.complaint.action"
     _description = "Complaint Corrective / Preventive Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
     _order = "complaint_id, deadline, id"
     _check_company_auto = True
+    _crr_action_fields = {
+        "state": "action_done / action_verify / action_reopen",
+        "done_date": "action_done",
+        "verified_by_id": "action_verify",
+        "verified_date": "action_verify",
+    }
 
     complaint_id = fields.Many2one(
         "crr.complaint", required=True, ondelete="cascade", index=True, check_company=True
@@ -38,6 +46,7 @@ class CrrComplaintAction(models.Model):
         tracking=True,
         copy=False,
         index=True,
+        readonly=True,
     )
     done_date = fields.Date(string="Done On", readonly=True, copy=False)
     verified_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
@@ -53,16 +62,14 @@ class CrrComplaintAction(models.Model):
         for action in self:
             action.is_late = action.state == "open" and bool(action.deadline) and action.deadline < today
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_verified(self):
-        verified = self.filtered(lambda a: a.state == "verified" or a.complaint_id.state == "closed")
-        if verified:
-            raise UserError(
-                self.env._(
-                    "Verified actions and actions of closed complaints cannot be deleted: %(names)s.",
-                    names=", ".join(verified.mapped("name")),
-                )
+    def _crr_kept_message(self):
+        kept = self.filtered(lambda a: a.state in ("done", "verified") or a.complaint_id.state == "closed")
+        if kept:
+            return self.env._(
+                "Done or verified actions and actions of closed complaints cannot be deleted: %(names)s.",
+                names=", ".join(kept.mapped("name")),
             )
+        return None
 
     def _crr_check_complaint_open(self):
         for action in self:
@@ -92,7 +99,8 @@ class CrrComplaintAction(models.Model):
                 )
         self._crr_check_complaint_open()
         # the responsible may be an employee with read-only access to the actions
-        self.sudo().write({"state": "done", "done_date": fields.Date.context_today(self)})
+        with crr_scope():
+            self.sudo().write({"state": "done", "done_date": fields.Date.context_today(self)})
         return True
 
     def action_verify(self):
@@ -117,13 +125,14 @@ class CrrComplaintAction(models.Model):
                     )
                 )
         self._crr_check_complaint_open()
-        self.write(
-            {
-                "state": "verified",
-                "verified_by_id": self.env.uid,
-                "verified_date": fields.Date.context_today(self),
-            }
-        )
+        with crr_scope():
+            self.write(
+                {
+                    "state": "verified",
+                    "verified_by_id": self.env.uid,
+                    "verified_date": fields.Date.context_today(self),
+                }
+            )
         return True
 
     def action_reopen(self):
@@ -131,5 +140,6 @@ class CrrComplaintAction(models.Model):
         if not (self.env.su or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")):
             raise AccessError(self.env._("Only reviewers and review managers may reopen corrective actions."))
         self._crr_check_complaint_open()
-        self.write({"state": "open", "done_date": False, "verified_by_id": False, "verified_date": False})
+        with crr_scope():
+            self.write({"state": "open", "done_date": False, "verified_by_id": False, "verified_date": False})
         return True

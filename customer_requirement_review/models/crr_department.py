@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .crr_change_kinds import KIND_DEPARTMENT_FLAGS
+
 
 class CrrDepartment(models.Model):
     _name = "crr.department"
@@ -66,14 +68,6 @@ class CrrDepartment(models.Model):
         for department in self:
             department.display_name = department.name or department.code or ""
 
-    CHANGE_KIND_FIELDS = {
-        "quantity": "review_quantity_date",
-        "date": "review_quantity_date",
-        "price": "review_price_payment",
-        "payment": "review_price_payment",
-        "specification": "review_specification",
-    }
-
     @api.model
     def _crr_for_change_kinds(self, kinds, company=None):
         """Active departments of ``company`` that review the given kinds of change.
@@ -81,7 +75,7 @@ class CrrDepartment(models.Model):
         ``kinds`` is an iterable of 'quantity', 'date', 'price', 'payment', 'specification'.
         """
         company = company or self.env.company
-        flags = sorted({self.CHANGE_KIND_FIELDS[kind] for kind in kinds})
+        flags = sorted({KIND_DEPARTMENT_FLAGS[kind] for kind in kinds})
         if not flags:
             return self.browse()
         domain = [("company_id", "=", company.id)]

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .crr_change_kinds import REQUIREMENT_ANSWER_FIELDS, REQUIREMENT_KIND, REQUIREMENT_TERM_FIELDS
+from .crr_record_guard_mixin import crr_scope
+
 REQUIREMENT_CATEGORIES = [
     ("specification", "Specification"),
     ("quality", "Quality / Inspection"),
@@ -26,9 +29,14 @@ REQUIREMENT_SOURCES = [
 class CrrRequirement(models.Model):
     _name = "crr.requirement"
     _description = "Customer Requirement (Requirement Response List)"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crr.record.guard.mixin"]
     _order = "order_id, sequence, id"
     _check_company_auto = True
+    _crr_action_fields = {
+        "deficiency_closed": "action_close_deficiency",
+        "deficiency_closed_by_id": "action_close_deficiency",
+        "deficiency_closed_date": "action_close_deficiency",
+    }
 
     sequence = fields.Integer(default=10)
     order_id = fields.Many2one(
@@ -62,7 +70,7 @@ class CrrRequirement(models.Model):
     )
     response_note = fields.Text()
     resolution = fields.Text(string="Deficiency Resolution", tracking=True)
-    deficiency_closed = fields.Boolean(tracking=True, copy=False)
+    deficiency_closed = fields.Boolean(tracking=True, copy=False, readonly=True)
     deficiency_closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
     deficiency_closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
     is_deficiency_open = fields.Boolean(
@@ -87,29 +95,39 @@ class CrrRequirement(models.Model):
                     self.env._("Write how the deficiency of requirement %(name)s was resolved before closing it.",
                                name=requirement.name)
                 )
-        self.write(
-            {
-                "deficiency_closed": True,
-                "deficiency_closed_by_id": self.env.uid,
-                "deficiency_closed_date": fields.Datetime.now(),
-            }
-        )
+        self.check_access("write")
+        with crr_scope():
+            self.write(
+                {
+                    "deficiency_closed": True,
+                    "deficiency_closed_by_id": self.env.uid,
+                    "deficiency_closed_date": fields.Datetime.now(),
+                }
+            )
         return True
 
-    # -- re-review when the requirement list of an approved quotation changes ----------------------
-    _CRR_REVIEWED_FIELDS = ("category", "name", "department_id", "response", "resolution", "deficiency_closed")
+    # -- re-review when the requirement list of a reviewed quotation changes --------------------------
+    def _crr_list_changed(self, answers_only=False):
+        self.order_id._crr_reviewed_fields_changed(
+            {REQUIREMENT_KIND}, [self.env._("Requirement list")], answers_only=answers_only
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
         requirements = super().create(vals_list)
-        requirements.order_id._crr_reviewed_fields_changed({"specification"}, [self.env._("Requirement list")])
+        requirements._crr_list_changed()
         return requirements
 
     def write(self, vals):
-        if any(field in vals for field in self._CRR_REVIEWED_FIELDS):
-            self.order_id._crr_reviewed_fields_changed({"specification"}, [self.env._("Requirement list")])
-        return super().write(vals)
+        terms = REQUIREMENT_TERM_FIELDS & vals.keys()
+        answers = (REQUIREMENT_ANSWER_FIELDS | {"deficiency_closed"}) & vals.keys()
+        result = super().write(vals)
+        if terms or answers:
+            self._crr_list_changed(answers_only=not terms)
+        return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_crr_rereview(self):
-        self.order_id._crr_reviewed_fields_changed({"specification"}, [self.env._("Requirement list")])
+    def unlink(self):
+        orders = self.order_id
+        result = super().unlink()
+        orders.exists()._crr_reviewed_fields_changed({REQUIREMENT_KIND}, [self.env._("Requirement list")])
+        return result

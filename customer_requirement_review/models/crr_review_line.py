@@ -4,33 +4,56 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
+from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_review_mixin import OPEN_LINE_STATES
+
 DECIDED_STATES = ("approved", "rejected")
+DECISION_ACTIONS = "action_approve / action_reject / action_reopen"
+REQUEST_ACTIONS = "action_request_review / action_submit"
 
 
 class CrrReviewLine(models.Model):
-    """One department's review of a subject (an order review round; later also a change request).
+    """One department's review of a subject in one round (see ``crr.review.mixin`` for the engine).
 
-    Hooks for other subjects (change requests):
-    - ``_crr_is_order_review()``: True for lines of an order review (override: ``not change_request_id``);
-    - ``_crr_after_decision()``: the single place every decision goes through; it groups the decided
-      lines by subject and calls ``order._crr_review_lines_decided(lines)`` for order reviews;
-    - ``_crr_round_state(lines)`` and ``_crr_open_final_lines(lines)``: the "next step" logic of a round.
+    The line reaches its subject through one accessor, ``_crr_subject()``: the first of the Many2one fields
+    named in ``_crr_subject_fields`` that is set (a change request's lines also name its order). A new subject
+    adds its Many2one and puts its name in front of that tuple.
     """
 
     _name = "crr.review.line"
     _description = "Requirement Review Line"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
     _order = "order_id desc, round desc, sequence, id"
     _check_company_auto = True
     _rec_names_search = ["order_id", "department_id"]
 
-    # no check_company: the line's company is the order's (company_id below), there is nothing to check
-    order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade", readonly=True)
-    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
+    _crr_subject_fields = ("change_request_id", "order_id")
+    _crr_action_fields = {
+        "order_id": REQUEST_ACTIONS,
+        "change_request_id": REQUEST_ACTIONS,
+        "department_id": REQUEST_ACTIONS,
+        "round": REQUEST_ACTIONS,
+        "requested_by_id": REQUEST_ACTIONS,
+        "request_date": REQUEST_ACTIONS,
+        "state": DECISION_ACTIONS,
+        "reviewer_id": DECISION_ACTIONS,
+        "decision_date": DECISION_ACTIONS,
+        "on_behalf_of_id": DECISION_ACTIONS,
+        "carried_over": REQUEST_ACTIONS,
+        "carried_from_line_id": REQUEST_ACTIONS,
+        "reopen_reason": "action_reopen",
+    }
+
+    # no check_company: the line's company is its subject's (company_id below), there is nothing to check.
+    # ondelete restrict: a review line is a record of the review, never deleted with its subject
+    order_id = fields.Many2one("sale.order", index=True, ondelete="restrict", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, index=True, precompute=True
+    )
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
     change_request_id = fields.Many2one(
-        "crr.change.request", index=True, ondelete="cascade", readonly=True,
+        "crr.change.request", index=True, ondelete="restrict", readonly=True,
         help="Set on the review lines of a change request (empty for an order review).",
     )
     department_id = fields.Many2one(
@@ -41,13 +64,20 @@ class CrrReviewLine(models.Model):
     is_final_approval = fields.Boolean(related="department_id.is_final_approval", store=True, precompute=True)
     round = fields.Integer(required=True, default=1, readonly=True, index=True)
     state = fields.Selection(
-        [("waiting", "Waiting"), ("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
+        [
+            ("waiting", "Waiting"),
+            ("pending", "Pending"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("superseded", "Superseded"),
+        ],
         required=True,
         default="pending",
         index=True,
         tracking=True,
         readonly=True,
-        help="Waiting: final approval step, opens when every other line of the round is approved.",
+        help="Waiting: final approval step, opens when every other line of the round is approved. Superseded: "
+        "the round ended (approved, rejected, cancelled) before this department decided.",
     )
     is_current_round = fields.Boolean(
         string="Current Round", compute="_compute_is_current_round", store=True, index=True, precompute=True
@@ -108,31 +138,38 @@ class CrrReviewLine(models.Model):
             "ALTER TABLE crr_review_line DROP CONSTRAINT IF EXISTS crr_review_line_order_department_round_uniq"
         )
 
+    # -- the subject -------------------------------------------------------------------------------
+    def _crr_subject(self):
+        """The subject of the line's review (a change request, an order...): the one accessor."""
+        self.ensure_one()
+        for field_name in self._crr_subject_fields:
+            if self[field_name]:
+                return self[field_name]
+        return self.env["sale.order"]
+
+    def _crr_subjects(self):
+        """``{subject: its lines among self}``."""
+        return self.grouped(lambda line: line._crr_subject())
+
+    @api.depends("order_id", "change_request_id")
+    def _compute_company_id(self):
+        for line in self:
+            line.company_id = line._crr_subject().company_id
+
     @api.depends("order_id", "department_id", "round", "change_request_id")
     def _compute_display_name(self):
         for line in self:
-            if line.change_request_id:
-                line.display_name = self.env._(
-                    "%(request)s / %(department)s",
-                    request=line.change_request_id.name or "",
-                    department=line.department_id.name or "",
-                )
-                continue
-            line.display_name = self.env._(
-                "%(order)s / %(department)s (round %(round)s)",
-                order=line.order_id.name or "",
-                department=line.department_id.name or "",
-                round=line.round,
-            )
+            subject = line._crr_subject()
+            line.display_name = subject._crr_review_line_name(line) if subject else ""
 
     @api.depends("round", "change_request_id")
     def _compute_is_current_round(self):
-        # The order's round is deliberately not a dependency: only a review request opens a new round, and
+        # The subject's round is deliberately not a dependency: only a review request opens a new round, and
         # it has the lines of the round it closes recomputed (sale.order.action_request_review). Depending
         # on it would make every request search the order's lines twice.
         for line in self:
-            # a change request has a single round
-            line.is_current_round = bool(line.change_request_id) or line.round == line.order_id.review_round
+            subject = line._crr_subject()
+            line.is_current_round = bool(subject) and line.round == subject._crr_review_round()
 
     def _compute_substitute_user_ids(self):
         today = fields.Date.context_today(self)
@@ -168,23 +205,14 @@ class CrrReviewLine(models.Model):
                 and not line._crr_four_eyes_blocks(user)
             )
 
-    # -- hooks for the subjects of a review ------------------------------------------------------
-    def _crr_is_order_review(self):
-        """True when the line belongs to an order review (not to a change request)."""
-        self.ensure_one()
-        return not self.change_request_id
-
     def _crr_decision_open(self):
-        """Whether the line's subject still accepts decisions (order: current round, in review)."""
+        """Whether the line's subject still accepts decisions on it (in review, current round)."""
         self.ensure_one()
-        if self._crr_is_order_review():
-            return self.order_id.review_state == "in_review" and self.round == self.order_id.review_round
-        return self.change_request_id.state == "to_review"
+        subject = self._crr_subject()
+        return subject._crr_accepts_decisions() and self.round == subject._crr_review_round()
 
     def _crr_requester(self):
         self.ensure_one()
-        if self.change_request_id:
-            return self.change_request_id.requested_by_id
         return self.requested_by_id
 
     def _crr_four_eyes_blocks(self, user):
@@ -193,19 +221,14 @@ class CrrReviewLine(models.Model):
 
     def _crr_subject_locks(self):
         """Lock the rows of the subjects of the lines so that concurrent decisions serialise."""
-        orders = self.filtered(lambda line: line._crr_is_order_review()).order_id
-        if orders:
-            self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s FOR UPDATE", [tuple(orders.ids)])
-            orders.invalidate_recordset(["review_state", "review_round", "review_line_ids"])
-        requests = self.change_request_id
-        if requests:
-            self.env.cr.execute(
-                "SELECT id FROM crr_change_request WHERE id IN %s FOR UPDATE", [tuple(requests.ids)]
-            )
-            requests.invalidate_recordset(["state", "review_line_ids"])
+        subjects = {}
+        for subject in self._crr_subjects():
+            subjects[subject._name] = subjects.get(subject._name, subject.browse()) | subject
+        for records in subjects.values():
+            records._crr_lock()
         self.invalidate_recordset(["state", "reviewer_id", "decision_date"])
 
-    # -- next step logic, shared with change requests --------------------------------------------
+    # -- next step logic of a round ---------------------------------------------------------------
     @api.model
     def _crr_round_state(self, lines):
         """State of a review round made of ``lines``: rejected, approved or in_review."""
@@ -230,16 +253,25 @@ class CrrReviewLine(models.Model):
         if all(line.state == "approved" for line in others):
             to_open = finals.filtered(lambda line: line.state == "waiting")
             if to_open:
-                to_open.sudo().with_context(crr_decision=True).write(
-                    {"state": "pending", "deadline": to_open[:1]._crr_deadline_from(fields.Date.context_today(self))}
-                )
+                with crr_scope():
+                    to_open.sudo().write(
+                        {"state": "pending", "deadline": to_open[:1]._crr_deadline_from(fields.Date.context_today(self))}
+                    )
                 to_open._crr_schedule_activities()
             return to_open
         back = finals.filtered(lambda line: line.state == "pending")
         if back:
-            back.sudo().with_context(crr_decision=True).write({"state": "waiting"})
-            back.sudo().activity_unlink(["customer_requirement_review.mail_activity_crr_review"])
+            with crr_scope():
+                back.sudo().write({"state": "waiting"})
+            back._crr_remove_activities()
         return self.browse()
+
+    def _crr_remove_activities(self):
+        """Remove the review activities of the lines (their round ended, or they wait again)."""
+        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False)
+        activities = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        if activities:
+            activities.unlink()
 
     def _crr_deadline_from(self, date):
         company = self.company_id[:1] or self.env.company
@@ -259,14 +291,7 @@ class CrrReviewLine(models.Model):
         reviewers = pending.department_id._crr_active_reviewers()
         vals_list = []
         for line in pending:
-            if line.change_request_id:
-                summary = self.env._(
-                    "Review change request %(request)s of %(order)s",
-                    request=line.change_request_id.name,
-                    order=line.order_id.name,
-                )
-            else:
-                summary = self.env._("Review %(order)s", order=line.order_id.name)
+            summary = line._crr_subject()._crr_review_activity_summary()
             for user in reviewers[line.department_id.id]:
                 vals_list.append(
                     {
@@ -282,9 +307,8 @@ class CrrReviewLine(models.Model):
                     }
                 )
         if vals_list:
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True, crr_activity_nosubscribe=True
-            ).create(vals_list)
+            with crr_scope("no_subscribe"):
+                self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """Reviewers are not made followers of the lines their activities are on.
@@ -293,7 +317,7 @@ class CrrReviewLine(models.Model):
         only bring its discussion messages, and subscribing every reviewer of every line costs about five
         queries per reviewer at each review request. Explicit subscriptions (the Follow button) still work.
         """
-        if self.env.context.get("crr_activity_nosubscribe"):
+        if crr_flag("no_subscribe"):
             return True
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
@@ -313,6 +337,14 @@ class CrrReviewLine(models.Model):
                     self.env._(
                         "The review line %(line)s is already decided and read-only; a review manager may "
                         "reopen it with a reason.",
+                        line=line.display_name,
+                    )
+                )
+            if line.state == "superseded":
+                raise UserError(
+                    self.env._(
+                        "The review line %(line)s belongs to a review that is no longer open (earlier round "
+                        "or review not in progress).",
                         line=line.display_name,
                     )
                 )
@@ -347,7 +379,7 @@ class CrrReviewLine(models.Model):
                     self.env._(
                         "Four-eyes review: you requested the review of %(order)s, so you cannot decide its "
                         "review line %(line)s. Another reviewer of the department must decide.",
-                        order=line.order_id.name,
+                        order=line._crr_subject().display_name,
                         line=line.display_name,
                     )
                 )
@@ -367,48 +399,19 @@ class CrrReviewLine(models.Model):
                             "Write an opinion to approve %(line)s with conditions.", line=line.display_name
                         )
                     )
-                line._crr_check_approval_prerequisites()
+                line._crr_check_approval_prerequisites(batch=self)
         return behalf
 
-    def _crr_check_approval_prerequisites(self):
-        """Requirements answered, deficiencies closed, oral orders confirmed in writing.
+    def _crr_check_approval_prerequisites(self, batch=None):
+        """The subject's prerequisites of an approval (e.g. an order's requirements answered).
 
-        Not for change requests: those prerequisites belong to the order's own review.
+        ``batch``: the lines approved together with this one; the subject is told whether the approval
+        completes the round (every other line of the round approved).
         """
         self.ensure_one()
-        if self.change_request_id:
-            return
-        order = self.order_id
-        requirements = order.requirement_ids.filtered(lambda r: r.department_id == self.department_id)
-        unanswered = requirements.filtered(lambda r: r.response == "pending")
-        if unanswered:
-            raise UserError(
-                self.env._(
-                    "The %(department)s department must answer its requirements before approving: %(names)s.",
-                    department=self.department_id.name,
-                    names=", ".join(unanswered.mapped("name")),
-                )
-            )
-        open_deficiencies = requirements.filtered("is_deficiency_open")
-        if open_deficiencies:
-            raise UserError(
-                self.env._(
-                    "Close the deviations (deficiencies) of the %(department)s department with a resolution "
-                    "before approving: %(names)s.",
-                    department=self.department_id.name,
-                    names=", ".join(open_deficiencies.mapped("name")),
-                )
-            )
-        if order.order_source in ("oral", "phone") and not (
-            order.written_confirmation or order.written_confirmation_attachment_ids
-        ):
-            raise UserError(
-                self.env._(
-                    "%(order)s is an oral or phone order: tick the customer's written confirmation or attach it "
-                    "(fax, e-mail) before approving.",
-                    order=order.name,
-                )
-            )
+        subject = self._crr_subject()
+        others = subject._crr_round_lines() - (batch or self)
+        subject._crr_review_check_approval(self, all(line.state == "approved" for line in others))
 
     def _crr_check_company_access(self):
         """Refuse lines of companies the user does not work in (decisions run as sudo afterwards)."""
@@ -447,7 +450,8 @@ class CrrReviewLine(models.Model):
                 vals["opinion"] = opinion
             if conditions is not None:
                 vals["conditions"] = conditions
-            line.sudo().with_context(crr_decision=True).write(vals)
+            with crr_scope():
+                line.sudo().write(vals)
         self._crr_close_activities(decision)
         self._crr_after_decision()
         return True
@@ -463,11 +467,8 @@ class CrrReviewLine(models.Model):
 
     def _crr_after_decision(self):
         """Single exit of every decision: hand the decided lines to their subject."""
-        order_lines = self.filtered(lambda line: line._crr_is_order_review())
-        for order, lines in order_lines.grouped("order_id").items():
-            order._crr_review_lines_decided(lines)
-        for request, lines in (self - order_lines).grouped("change_request_id").items():
-            request._crr_review_lines_decided(lines)
+        for subject, lines in self._crr_subjects().items():
+            subject._crr_review_lines_decided(lines)
 
     def action_approve(self, opinion=None, conditions=None):
         """Approve the lines (optionally with an opinion and conditions)."""
@@ -491,44 +492,35 @@ class CrrReviewLine(models.Model):
                 raise UserError(
                     self.env._("The review line %(line)s is not decided: nothing to reopen.", line=line.display_name)
                 )
-            if line._crr_is_order_review() and (
-                line.round != line.order_id.review_round or line.order_id.state not in ("draft", "sent")
-            ):
-                raise UserError(
-                    self.env._(
-                        "Only lines of the current round of a quotation can be reopened (%(line)s).",
-                        line=line.display_name,
-                    )
-                )
-            if line.change_request_id and line.change_request_id.state not in ("to_review", "approved"):
-                raise UserError(
-                    self.env._(
-                        "Only lines of a change request being reviewed or approved (not yet applied) can be "
-                        "reopened (%(line)s).",
-                        line=line.display_name,
-                    )
-                )
-        self.sudo().with_context(crr_decision=True).write(
-            {
-                "state": "pending",
-                "reopen_reason": reason,
-                "reviewer_id": False,
-                "decision_date": False,
-                "on_behalf_of_id": False,
-                "carried_over": False,
-            }
-        )
+            subject = line._crr_subject()
+            error = subject._crr_review_reopen_error(line)
+            if error:
+                raise UserError(error)
+        self._crr_reopen(reason)
+        return True
+
+    def _crr_reopen(self, reason):
+        """Reopen the lines (internal: the callers checked the rights and states), with the reason."""
+        with crr_scope():
+            self.sudo().write(
+                {
+                    "state": "pending",
+                    "reopen_reason": reason,
+                    "reviewer_id": False,
+                    "decision_date": False,
+                    "on_behalf_of_id": False,
+                    "carried_over": False,
+                }
+            )
         for line in self:
-            line.message_post(
+            line.sudo().message_post(
                 body=self.env._("Reopened by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
             )
         self._crr_schedule_activities()
         self._crr_after_decision()
-        return True
 
-    def action_open_decision_wizard(self):
+    def _crr_decision_wizard(self, decision):
         self.ensure_one()
-        decision = self.env.context.get("crr_decision_kind", "approved")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reject") if decision == "rejected" else self.env._("Approve with Conditions"),
@@ -537,6 +529,14 @@ class CrrReviewLine(models.Model):
             "target": "new",
             "context": {"default_line_id": self.id, "default_decision": decision},
         }
+
+    def action_open_approve_wizard(self):
+        """Approve with conditions (opinion and conditions in a dialog)."""
+        return self._crr_decision_wizard("approved")
+
+    def action_open_reject_wizard(self):
+        """Reject (opinion in a dialog)."""
+        return self._crr_decision_wizard("rejected")
 
     def action_open_reopen_wizard(self):
         self.ensure_one()
@@ -562,15 +562,15 @@ class CrrReviewLine(models.Model):
     _CRR_FREE_FIELDS = frozenset({"last_reminder_date", "message_main_attachment_id", "activity_ids"})
 
     def write(self, vals):
-        if not self.env.context.get("crr_decision") and set(vals) - self._CRR_FREE_FIELDS:
+        if not crr_flag("action") and set(vals) - self._CRR_FREE_FIELDS:
             self.check_access("write")
-            decided = self.filtered(lambda line: line.state in DECIDED_STATES)
-            if decided:
+            closed = self.filtered(lambda line: line.state not in OPEN_LINE_STATES)
+            if closed:
                 raise UserError(
                     self.env._(
                         "The review line %(line)s is decided and read-only; a review manager may reopen it "
                         "with a reason.",
-                        line=decided[0].display_name,
+                        line=closed[0].display_name,
                     )
                 )
             if {"opinion", "conditions"} & set(vals):
@@ -586,10 +586,25 @@ class CrrReviewLine(models.Model):
                         )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_decided(self):
-        if any(line.state in DECIDED_STATES for line in self):
-            raise UserError(self.env._("Decided review lines are kept as records and cannot be deleted."))
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._crr_guard_open():
+            self.check_access("create")
+            raise UserError(
+                self.env._(
+                    "Review lines are created by the review request of their subject: use %(action)s.",
+                    action=REQUEST_ACTIONS,
+                )
+            )
+        return super().create(vals_list)
+
+    def _crr_kept_message(self):
+        if self:
+            return self.env._(
+                "Review lines are kept as the record of the review and cannot be deleted; a new review round "
+                "supersedes the open ones."
+            )
+        return None
 
     # -- reminders -------------------------------------------------------------------------------
     @api.model
@@ -611,7 +626,7 @@ class CrrReviewLine(models.Model):
             line.message_post(
                 body=self.env._(
                     "Reminder: the review of %(order)s by the %(department)s department was due on %(deadline)s.",
-                    order=line.order_id.name,
+                    order=line._crr_subject().display_name,
                     department=line.department_id.name,
                     deadline=line.deadline,
                 ),

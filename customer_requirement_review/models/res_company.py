@@ -1,3 +1,4 @@
+from datetime import date
 from itertools import pairwise
 
 from odoo import api, fields, models
@@ -50,6 +51,26 @@ class ResCompany(models.Model):
         default=True,
         help="Until its review is approved, a quotation that requires review cannot be sent by "
         "e-mail nor signed or paid on the customer portal.",
+    )
+
+    # -- records kept (years after the record is done, counted in calendar years) -------------------
+    crr_retention_years_order = fields.Integer(
+        string="Keep Orders and Their Reviews (years)",
+        default=1,
+        help="Orders, their review records and requirement lists are kept until the end of the calendar year "
+        "in which the order is done (fully invoiced or cancelled) plus this number of years.",
+    )
+    crr_retention_years_change_request = fields.Integer(
+        string="Keep Change Requests (years)",
+        default=1,
+        help="Change requests are kept until the end of the calendar year in which their order is done plus "
+        "this number of years.",
+    )
+    crr_retention_years_complaint = fields.Integer(
+        string="Keep Complaints (years)",
+        default=1,
+        help="Complaints and their actions are kept until the end of the calendar year in which they are closed "
+        "plus this number of years.",
     )
 
     # -- complaints ------------------------------------------------------------------------------
@@ -138,6 +159,7 @@ class ResCompany(models.Model):
         "crr_review_deadline_days", "crr_payment_days_threshold", "crr_amount_threshold",
         "crr_complaint_ack_hours_minor", "crr_complaint_ack_hours_major", "crr_complaint_ack_hours_critical",
         "crr_complaint_close_days_minor", "crr_complaint_close_days_major", "crr_complaint_close_days_critical",
+        "crr_retention_years_order", "crr_retention_years_change_request", "crr_retention_years_complaint",
     )
     def _check_crr_positive(self):
         for company in self:
@@ -146,6 +168,8 @@ class ResCompany(models.Model):
                 company.crr_complaint_ack_hours_minor, company.crr_complaint_ack_hours_major,
                 company.crr_complaint_ack_hours_critical, company.crr_complaint_close_days_minor,
                 company.crr_complaint_close_days_major, company.crr_complaint_close_days_critical,
+                company.crr_retention_years_order, company.crr_retention_years_change_request,
+                company.crr_retention_years_complaint,
             )
             if any(value < 0 for value in values):
                 raise ValidationError(
@@ -183,3 +207,10 @@ class ResCompany(models.Model):
             )
             company.sudo().crr_complaint_alias_id = alias
         return True
+
+    def _crr_retention_date(self, done_date, years):
+        """Keep until the end of the calendar year of ``done_date`` plus ``years`` (False while not done)."""
+        self.ensure_one()
+        if not done_date:
+            return False
+        return date(done_date.year + max(years or 0, 0), 12, 31)

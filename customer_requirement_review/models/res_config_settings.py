@@ -14,6 +14,13 @@ class ResConfigSettings(models.TransientModel):
     crr_review_deadline_days = fields.Integer(related="company_id.crr_review_deadline_days", readonly=False)
     crr_four_eyes = fields.Boolean(related="company_id.crr_four_eyes", readonly=False)
     crr_block_unreviewed_send = fields.Boolean(related="company_id.crr_block_unreviewed_send", readonly=False)
+    crr_retention_years_order = fields.Integer(related="company_id.crr_retention_years_order", readonly=False)
+    crr_retention_years_change_request = fields.Integer(
+        related="company_id.crr_retention_years_change_request", readonly=False
+    )
+    crr_retention_years_complaint = fields.Integer(
+        related="company_id.crr_retention_years_complaint", readonly=False
+    )
     # -- complaints
     crr_complaint_ack_hours_minor = fields.Integer(related="company_id.crr_complaint_ack_hours_minor", readonly=False)
     crr_complaint_ack_hours_major = fields.Integer(related="company_id.crr_complaint_ack_hours_major", readonly=False)

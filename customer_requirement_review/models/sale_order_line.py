@@ -1,14 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import ValidationError
 
-# fields of sale.order.line whose change after approval sends the quotation back to review, by change kind
-CRR_LINE_REVIEWED_FIELDS = {
-    "product_id": "quantity",
-    "product_uom_qty": "quantity",
-    "product_uom_id": "quantity",
-    "price_unit": "price",
-    "discount": "price",
-}
+from .crr_change_kinds import ORDER_LINE_ADDED_KINDS, ORDER_LINE_FIELD_KINDS
+from .crr_record_guard_mixin import crr_flag
 
 
 class SaleOrderLine(models.Model):
@@ -40,42 +34,44 @@ class SaleOrderLine(models.Model):
                     )
                 )
 
-    def _crr_approved_orders(self):
-        return self.order_id._crr_rereview_candidates()
+    def _crr_reviewed_orders(self):
+        """Quotations of these lines whose review was requested (their terms are reviewed terms)."""
+        if crr_flag("no_rereview"):
+            return self.order_id.browse()
+        return self.filtered(lambda line: not line.display_type).order_id.filtered(
+            lambda o: o.review_round and o.state in ("draft", "sent")
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        if not self.env.context.get("crr_no_rereview"):
-            product_lines = lines.filtered(lambda line: not line.display_type)
-            product_lines._crr_approved_orders()._crr_reviewed_fields_changed(
-                {"quantity", "price"}, [self.env._("Order lines (added)")]
-            )
+        lines._crr_reviewed_orders()._crr_reviewed_fields_changed(
+            ORDER_LINE_ADDED_KINDS, [self.env._("Order lines (added)")]
+        )
         return lines
 
     def write(self, vals):
-        if not self.env.context.get("crr_no_rereview") and set(vals) & set(CRR_LINE_REVIEWED_FIELDS):
-            orders = self._crr_approved_orders()
-            if orders:
-                for order in orders:
-                    changed = set()
-                    for line in self.filtered(lambda line, order=order: line.order_id == order and not line.display_type):
-                        for fname in set(vals) & set(CRR_LINE_REVIEWED_FIELDS):
-                            if line._fields[fname].convert_to_write(line[fname], line) != vals[fname]:
-                                changed.add(fname)
-                    if changed:
-                        order._crr_reviewed_fields_changed(
-                            {CRR_LINE_REVIEWED_FIELDS[f] for f in changed},
-                            [
-                                self.env._("Order lines: %(field)s", field=self._fields[f]._description_string(self.env))
-                                for f in changed
-                            ],
-                        )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_crr_rereview(self):
-        if not self.env.context.get("crr_no_rereview"):
-            self.filtered(lambda line: not line.display_type)._crr_approved_orders()._crr_reviewed_fields_changed(
-                {"quantity", "price"}, [self.env._("Order lines (removed)")]
+        fnames = set(vals) & set(ORDER_LINE_FIELD_KINDS)
+        changed = {}
+        if fnames:
+            for order in self._crr_reviewed_orders():
+                for line in self.filtered(lambda line, order=order: line.order_id == order and not line.display_type):
+                    for fname in fnames:
+                        if line._fields[fname].convert_to_write(line[fname], line) != vals[fname]:
+                            changed.setdefault(order, set()).add(fname)
+        result = super().write(vals)
+        for order, fields_changed in changed.items():
+            order._crr_reviewed_fields_changed(
+                {ORDER_LINE_FIELD_KINDS[f] for f in fields_changed},
+                [
+                    self.env._("Order lines: %(field)s", field=self._fields[f]._description_string(self.env))
+                    for f in fields_changed
+                ],
             )
+        return result
+
+    def unlink(self):
+        orders = self._crr_reviewed_orders()
+        result = super().unlink()
+        orders.exists()._crr_reviewed_fields_changed(ORDER_LINE_ADDED_KINDS, [self.env._("Order lines (removed)")])
+        return result

@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from .crr_record_guard_mixin import crr_scope
+
 CRR_BANDS = [
     ("very_satisfied", "Very Satisfied"),
     ("satisfied", "Satisfied"),
@@ -264,7 +266,8 @@ class SurveyUserInput(models.Model):
         if not vals_list:
             return self.env["crr.complaint"]
         # an internal follow-up: the customer is not made a follower (sales contacts them)
-        complaints = self.env["crr.complaint"].sudo().with_context(crr_internal_complaint=True).create(vals_list)
+        with crr_scope("internal_complaint"):
+            complaints = self.env["crr.complaint"].sudo().create(vals_list)
         for user_input, complaint in zip(todo, complaints, strict=True):
             user_input.crr_complaint_id = complaint
             complaint.message_post(

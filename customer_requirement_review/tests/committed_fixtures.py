@@ -1,7 +1,23 @@
 """Helpers for tests whose fixtures are committed (concurrency tests: other transactions see only
 committed data) and must be removed afterwards."""
 
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 from odoo.tools import mute_logger
+
+
+def remove_orders(env, order_ids):
+    """Remove the test's orders with their review lines and change requests (kept records by design: the
+    test's own records are removed as the module's uninstallation would)."""
+    if not order_ids:
+        return
+    cr = env.cr
+    cr.execute("DELETE FROM crr_review_line WHERE order_id = ANY(%s)", [list(order_ids)])
+    cr.execute("DELETE FROM crr_change_request WHERE order_id = ANY(%s)", [list(order_ids)])
+    env.invalidate_all()
+    orders = env["sale.order"].browse(order_ids).exists()
+    with crr_scope("uninstall", "action"):
+        orders.write({"state": "cancel"})
+        orders.unlink()
 
 
 def remove_or_archive(env, created):

@@ -85,7 +85,7 @@ class CrrReviewCommon(TransactionCase):
         self.env.invalidate_all()
 
     def _approve_all(self, order, codes=None):
-        for line in order._crr_order_review_lines().sorted(lambda line: line.is_final_approval):
+        for line in order._crr_round_lines().sorted(lambda line: line.is_final_approval):
             if line.state == "waiting":
                 line.invalidate_recordset(["state"])
             code = line.department_id.code

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from psycopg2 import IntegrityError
 
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
@@ -37,7 +38,7 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         # the order's own review is untouched: change-request lines are not order-review lines
         self.assertFalse(order.review_line_ids)
         self.assertEqual(order.review_line_count, 0)
-        self.assertFalse(order._crr_order_review_lines(all_rounds=True))
+        self.assertFalse(order._crr_round_lines(all_rounds=True))
         # activities for the reviewers of each department
         production_line = request.review_line_ids.filtered(lambda line: line.department_id.code == "production")
         self.assertEqual(production_line.activity_ids.user_id, self.reviewers["production"])
@@ -155,9 +156,12 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         self.assertIn("No capacity in March", message.body)
         self.assertIn(self.salesperson.partner_id, message.partner_ids)
         # the other pending lines lost their activities
-        self.assertFalse(request.review_line_ids.filtered(lambda line: line.state == "pending").activity_ids)
+        superseded = request.review_line_ids.filtered(lambda line: line.state == "superseded")
+        self.assertTrue(superseded)
+        self.assertFalse(request.review_line_ids.filtered(lambda line: line.state == "pending"))
+        self.assertFalse(superseded.activity_ids)
         with self.assertRaisesRegex(UserError, "no longer open"):
-            request.review_line_ids.filtered(lambda line: line.state == "pending")[:1].with_user(
+            superseded[:1].with_user(
                 self.reviewers["logistics"]
             ).action_approve()
         with self.assertRaisesRegex(UserError, "only approved change requests can be applied"):
@@ -334,7 +338,8 @@ class TestChangeRequestRefusals(CrrChangeRequestCommon):
         second = self._change(order, new_commitment_date=datetime(2030, 2, 1))
         self.assertEqual(second.state, "draft")
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
-            first.with_context(crr_change_request_flow=True).write({"state": "draft"})
+            with crr_scope():
+                first.write({"state": "draft"})
             self.env.flush_all()
 
     def test_invalid_values(self):

@@ -17,7 +17,7 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
-from .committed_fixtures import remove_or_archive
+from .committed_fixtures import remove_or_archive, remove_orders
 
 
 @tagged("post_install", "-at_install")
@@ -76,14 +76,7 @@ class TestChangeRequestConcurrentApply(BaseCase):
         created = cls.created
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
-            if created.get("request"):
-                # an applied request is kept by design: the test's own record is removed with SQL
-                cr.execute("DELETE FROM crr_review_line WHERE change_request_id = %s", [created["request"]])
-                cr.execute("DELETE FROM crr_change_request WHERE id = %s", [created["request"]])
-            if created.get("order"):
-                order = env["sale.order"].browse(created["order"])
-                order.write({"state": "cancel"})
-                order.unlink()
+            remove_orders(env, [created["order"]] if created.get("order") else [])
             for code, user_id in created.get("reviewers", {}).items():
                 env.ref(f"customer_requirement_review.crr_department_{code}").user_ids = [Command.unlink(user_id)]
             if created.get("settings"):

@@ -10,6 +10,7 @@ import uuid
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
@@ -17,7 +18,7 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
-from .committed_fixtures import remove_or_archive
+from .committed_fixtures import remove_or_archive, remove_orders
 
 
 @tagged("post_install", "-at_install")
@@ -61,7 +62,8 @@ class TestReliabilityConcurrency(BaseCase):
             history = env["sale.order"].create(
                 {"partner_id": customer.id, "order_line": [Command.create({"product_id": product.id})]}
             )
-            history.write({"state": "sale", "review_state": "not_required"})
+            with crr_scope():
+                history.write({"state": "sale", "review_state": "not_required"})
             order = env["sale.order"].with_user(salesperson).create(
                 {
                     "partner_id": customer.id,
@@ -70,7 +72,7 @@ class TestReliabilityConcurrency(BaseCase):
                 }
             )
             order.with_user(salesperson).action_request_review()
-            lines = order._crr_order_review_lines()
+            lines = order._crr_round_lines()
             assert set(lines.department_id.mapped("code")) == set(departments), lines.department_id.mapped("code")
             sales_line = lines.filtered(lambda line: line.department_id.code == "sales")
             sales_line.with_user(reviewers["sales"]).action_approve()
@@ -97,10 +99,7 @@ class TestReliabilityConcurrency(BaseCase):
                 cr.execute("DELETE FROM mail_message WHERE model = 'crr.review.line' AND res_id = ANY(%s)", ids)
                 cr.execute("DELETE FROM mail_activity WHERE res_model = 'crr.review.line' AND res_id = ANY(%s)", ids)
                 cr.execute("DELETE FROM mail_followers WHERE res_model = 'crr.review.line' AND res_id = ANY(%s)", ids)
-            if created.get("orders"):
-                orders = env["sale.order"].browse(created["orders"]).exists()
-                orders.write({"state": "cancel"})
-                orders.unlink()  # cascades to the review lines
+            remove_orders(env, created.get("orders"))
             for _code, (department_id, user_id) in created.get("departments", {}).items():
                 env["crr.department"].browse(department_id).user_ids = [Command.unlink(user_id)]
             if created.get("company_settings"):

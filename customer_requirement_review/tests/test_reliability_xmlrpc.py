@@ -22,7 +22,7 @@ class TestReliabilityXmlrpc(CrrReviewCommon, HttpCase):
         # a special contract: every department reviews
         cls.order = cls._order(products=[cls.new_good])
         cls.order.with_user(cls.salesperson).action_request_review()
-        cls.quality_line = cls.order._crr_order_review_lines().filtered(
+        cls.quality_line = cls.order._crr_round_lines().filtered(
             lambda line: line.department_id == cls.dep["quality"]
         )
         # the same review in another company
@@ -40,7 +40,7 @@ class TestReliabilityXmlrpc(CrrReviewCommon, HttpCase):
             }
         )
         order_b.action_request_review()
-        cls.line_b = order_b._crr_order_review_lines().filtered(lambda line: line.department_id.code == "quality")
+        cls.line_b = order_b._crr_round_lines().filtered(lambda line: line.department_id.code == "quality")
 
     def _rpc(self, user, model, method, *args, **kwargs):
         password = user.login

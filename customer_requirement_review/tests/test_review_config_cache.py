@@ -14,7 +14,7 @@ class TestReviewConfigCache(CrrReviewCommon):
         return order
 
     def _codes(self, order):
-        return set(order._crr_order_review_lines().department_id.mapped("code"))
+        return set(order._crr_round_lines().department_id.mapped("code"))
 
     def test_rules_read_once_per_company(self):
         Rule = self.env["crr.review.rule"]
@@ -72,7 +72,7 @@ class TestReviewConfigCache(CrrReviewCommon):
         department.user_ids = [Command.link(archived.id)]
         archived.active = False
         order = self._request()
-        line = order._crr_order_review_lines()
+        line = order._crr_round_lines()
         activities = self.env["mail.activity"].search(
             [("res_model", "=", "crr.review.line"), ("res_id", "=", line.id)]
         )

@@ -12,7 +12,7 @@ from .common_review import CrrReviewCommon
 class TestReviewFlow(CrrReviewCommon):
 
     def _codes(self, order):
-        return set(order._crr_order_review_lines().department_id.mapped("code"))
+        return set(order._crr_round_lines().department_id.mapped("code"))
 
     # -- default rules ---------------------------------------------------------------------------
     def test_rule_regular_in_stock(self):
@@ -38,7 +38,7 @@ class TestReviewFlow(CrrReviewCommon):
         self.assertTrue(order.crr_has_new_product)
         self.assertEqual(order.contract_type, "special")
         self.assertEqual(self._codes(order), set(self.dep))
-        gm_line = order._crr_order_review_lines().filtered(lambda line: line.department_id.code == "general_manager")
+        gm_line = order._crr_round_lines().filtered(lambda line: line.department_id.code == "general_manager")
         self.assertEqual(gm_line.state, "waiting")
 
     def test_rule_special_first_order_margin_payment_amount(self):
@@ -129,7 +129,7 @@ class TestReviewFlow(CrrReviewCommon):
         order = self._order(products=[self.good, self.new_good])
         order.with_user(self.salesperson).action_request_review()
         self.assertEqual(order.review_round, 1)
-        lines = order._crr_order_review_lines()
+        lines = order._crr_round_lines()
         self.assertEqual(len(lines), 8)
         # activities scheduled for each department's reviewers
         finance_line = lines.filtered(lambda line: line.department_id.code == "finance")
@@ -172,7 +172,7 @@ class TestReviewFlow(CrrReviewCommon):
         status = notes.sudo().tracking_value_ids.filtered(lambda t: t.field_id.name == "review_state")
         self.assertEqual((status.old_value_char, status.new_value_char), ("To Review", "In Review"))
         # reviewers get an activity on their line, and are not subscribed to it
-        line = order.sudo()._crr_order_review_lines().filtered(lambda line: line.department_id.code == "production")
+        line = order.sudo()._crr_round_lines().filtered(lambda line: line.department_id.code == "production")
         self.assertEqual(line.activity_ids.user_id, self.reviewers["production"])
         self.assertNotIn(self.reviewers["production"].partner_id, line.message_partner_ids)
 
@@ -201,14 +201,14 @@ class TestReviewFlow(CrrReviewCommon):
         with Form(order.with_user(self.salesperson)) as form:
             form.order_source = "email"
         order.with_user(self.salesperson).action_request_review()
-        gm_line = order._crr_order_review_lines().filtered("is_final_approval")
+        gm_line = order._crr_round_lines().filtered("is_final_approval")
         with self.assertRaisesRegex(UserError, "opens only when every other department"):
             gm_line.with_user(self.reviewers["general_manager"]).action_approve()
 
     def test_rejection_and_new_round_history(self):
         order = self._order(products=[self.good])
         order.action_request_review()
-        line = order._crr_order_review_lines().filtered(lambda line: line.department_id.code == "production")
+        line = order._crr_round_lines().filtered(lambda line: line.department_id.code == "production")
         with self.assertRaisesRegex(UserError, "Write an opinion explaining why"):
             line.with_user(self.reviewers["production"]).action_reject()
         line.with_user(self.reviewers["production"]).action_reject(opinion="No capacity in May")
@@ -219,13 +219,13 @@ class TestReviewFlow(CrrReviewCommon):
         order.order_line.product_uom_qty = 1
         order.with_user(self.salesperson).action_request_review()
         self.assertEqual(order.review_round, 2)
-        self.assertEqual(len(order._crr_order_review_lines()), 3)
-        self.assertEqual(len(order._crr_order_review_lines(all_rounds=True)), 6)
+        self.assertEqual(len(order._crr_round_lines()), 3)
+        self.assertEqual(len(order._crr_round_lines(all_rounds=True)), 6)
         self.assertEqual(line.state, "rejected")
         self.assertFalse(line.is_current_round)
         # as stored: the lists filter on it
         current = self.env["crr.review.line"].search([("order_id", "=", order.id), ("is_current_round", "=", True)])
-        self.assertEqual(current, order._crr_order_review_lines())
+        self.assertEqual(current, order._crr_round_lines())
         with self.assertRaisesRegex(UserError, "already decided"):
             line.with_user(self.reviewers["production"]).action_approve()
 
@@ -233,12 +233,12 @@ class TestReviewFlow(CrrReviewCommon):
     def test_salesperson_and_wrong_department_cannot_decide(self):
         order = self._order(products=[self.good, self.new_good])
         order.with_user(self.salesperson).action_request_review()
-        finance_line = order._crr_order_review_lines().filtered(lambda line: line.department_id.code == "finance")
+        finance_line = order._crr_round_lines().filtered(lambda line: line.department_id.code == "finance")
         with self.assertRaisesRegex(UserError, "Only reviewers of the Finance department"):
             finance_line.with_user(self.reviewers["quality"]).action_approve()
         self.assertFalse(finance_line.with_user(self.reviewers["quality"]).can_decide)
         self.assertTrue(finance_line.with_user(self.reviewers["finance"]).can_decide)
-        sales_line = order._crr_order_review_lines().filtered(lambda line: line.department_id.code == "sales")
+        sales_line = order._crr_round_lines().filtered(lambda line: line.department_id.code == "sales")
         with self.assertRaises(UserError):
             sales_line.with_user(self.salesperson).action_approve()
         # a review manager may decide any line
@@ -251,7 +251,7 @@ class TestReviewFlow(CrrReviewCommon):
         self.dep["sales"].user_ids = [Command.link(self.salesperson.id)]
         order = self._order(products=[self.service])
         order.with_user(self.salesperson).action_request_review()
-        line = order._crr_order_review_lines()
+        line = order._crr_round_lines()
         self.assertFalse(line.with_user(self.salesperson).can_decide)
         with self.assertRaisesRegex(UserError, "Four-eyes review"):
             line.with_user(self.salesperson).action_approve()
@@ -262,7 +262,7 @@ class TestReviewFlow(CrrReviewCommon):
     def test_approve_with_conditions_needs_opinion(self):
         order = self._order(products=[self.service])
         order.action_request_review()
-        line = order._crr_order_review_lines()
+        line = order._crr_round_lines()
         with self.assertRaisesRegex(UserError, "Write an opinion to approve"):
             line.with_user(self.reviewers["sales"]).action_approve(conditions="Deliver by air")
 
@@ -273,7 +273,7 @@ class TestReviewFlow(CrrReviewCommon):
              "department_id": self.dep["sales"].id}
         )
         order.action_request_review()
-        line = order._crr_order_review_lines()
+        line = order._crr_round_lines()
         reviewer = self.reviewers["sales"]
         with self.assertRaisesRegex(UserError, "must answer its requirements before approving: RoHS compliant"):
             line.with_user(reviewer).action_approve()
@@ -291,7 +291,7 @@ class TestReviewFlow(CrrReviewCommon):
     def test_oral_order_needs_written_confirmation(self):
         order = self._order(products=[self.service], order_source="phone")
         order.action_request_review()
-        line = order._crr_order_review_lines()
+        line = order._crr_round_lines()
         with self.assertRaisesRegex(UserError, "oral or phone order"):
             line.with_user(self.reviewers["sales"]).action_approve()
         order.written_confirmation = True
@@ -307,7 +307,7 @@ class TestReviewFlow(CrrReviewCommon):
         order.action_request_review()
         with self.assertRaisesRegex(UserError, "waiting for Sales"):
             order.with_user(self.salesperson).action_quotation_send()
-        order._crr_order_review_lines().with_user(self.reviewers["sales"]).action_approve()
+        order._crr_round_lines().with_user(self.reviewers["sales"]).action_approve()
         self.assertTrue(order._has_to_be_signed())
         action = order.with_user(self.salesperson).action_quotation_send()
         self.assertEqual(action["res_model"], "mail.compose.message")
@@ -318,7 +318,7 @@ class TestReviewFlow(CrrReviewCommon):
     def test_reopen_and_contract_type_override(self):
         order = self._order(products=[self.service])
         order.action_request_review()
-        line = order._crr_order_review_lines()
+        line = order._crr_round_lines()
         line.with_user(self.reviewers["sales"]).action_approve()
         self.assertEqual(order.review_state, "approved")
         with self.assertRaisesRegex(UserError, "Only review managers may reopen"):
@@ -338,7 +338,7 @@ class TestReviewFlow(CrrReviewCommon):
         line.with_user(self.reviewers["sales"]).action_reject(opinion="Redo as special")
         order.action_request_review()
         self.assertEqual(order.contract_type, "special")
-        self.assertIn("general_manager", set(order._crr_order_review_lines().department_id.mapped("code")))
+        self.assertIn("general_manager", set(order._crr_round_lines().department_id.mapped("code")))
 
     def test_override_to_regular_keeps_non_special_rules(self):
         """A special order overridden to regular is reviewed by the departments of the non-special rules."""
@@ -354,7 +354,7 @@ class TestReviewFlow(CrrReviewCommon):
     def test_substitute_decides_on_behalf(self):
         order = self._order(products=[self.good])
         order.action_request_review()
-        line = order._crr_order_review_lines().filtered(lambda line: line.department_id.code == "production")
+        line = order._crr_round_lines().filtered(lambda line: line.department_id.code == "production")
         substitute = self.reviewers["quality"]
         with self.assertRaises(UserError):
             line.with_user(substitute).action_approve()
@@ -393,7 +393,7 @@ class TestReviewFlow(CrrReviewCommon):
     def test_overdue_cron_reminds(self):
         order = self._order(products=[self.service])
         order.action_request_review()
-        line = order._crr_order_review_lines()
+        line = order._crr_round_lines()
         line.sudo().with_context(crr_decision=True).write({"deadline": "2000-01-01"})
         self.env["crr.review.line"]._cron_remind_overdue()
         self.assertTrue(any("Reminder" in (m.body or "") for m in line.message_ids))

@@ -43,7 +43,7 @@ class TestReviewPerformance(CrrReviewCommon):
         )
         counts = {}
         counts["request"] = self._count(lambda: order.with_user(self.salesperson).action_request_review())
-        lines = order._crr_order_review_lines()
+        lines = order._crr_round_lines()
         self.assertEqual(len(lines), 2)
         sales_line = lines.filtered(lambda line: line.department_id == self.dep["sales"])
         counts["approve"] = self._count(lambda: sales_line.with_user(self.reviewers["sales"]).action_approve())

@@ -14,7 +14,7 @@ class TestReviewReport(CrrReviewCommon):
         )
         order.action_request_review()
         self._approve_all(order)
-        line = order._crr_order_review_lines()[0]
+        line = order._crr_round_lines()[0]
         self.assertEqual(order.review_state, "approved")
         html, fmt = self.env["ir.actions.report"]._render_qweb_pdf(
             "customer_requirement_review.action_report_crr_review", res_ids=order.ids

@@ -22,7 +22,7 @@ class TestReviewRereview(CrrReviewCommon):
         self.assertIn("Finance", note)
         order.action_request_review()
         self.assertEqual(order.review_round, 2)
-        lines = order._crr_order_review_lines()
+        lines = order._crr_round_lines()
         pending = lines.filtered(lambda line: line.state in ("pending", "waiting"))
         self.assertEqual(set(pending.department_id.mapped("code")), {"finance", "general_manager"})
         carried = lines.filtered("carried_over")
@@ -39,7 +39,7 @@ class TestReviewRereview(CrrReviewCommon):
         order.order_line[0].product_uom_qty = 5
         self.assertEqual(order.crr_rereview_kinds, "date,quantity")
         order.action_request_review()
-        pending = order._crr_order_review_lines().filtered(lambda line: line.state in ("pending", "waiting"))
+        pending = order._crr_round_lines().filtered(lambda line: line.state in ("pending", "waiting"))
         self.assertEqual(
             set(pending.department_id.mapped("code")), {"production", "procurement", "logistics", "general_manager"}
         )
@@ -51,7 +51,7 @@ class TestReviewRereview(CrrReviewCommon):
         self.assertEqual(order.review_state, "to_review")
         self.assertIn("Requirement list", order.message_ids[0].body)
         order.action_request_review()
-        pending = order._crr_order_review_lines().filtered(lambda line: line.state in ("pending", "waiting"))
+        pending = order._crr_round_lines().filtered(lambda line: line.state in ("pending", "waiting"))
         self.assertEqual(set(pending.department_id.mapped("code")), {"technical", "quality", "general_manager"})
 
     def test_unchanged_values_do_not_reopen(self):

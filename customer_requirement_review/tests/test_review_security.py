@@ -74,7 +74,7 @@ class TestReviewSecurity(CrrReviewCommon):
     def test_decided_line_not_deleted(self):
         order = self._order(products=[self.service])
         order.action_request_review()
-        line = order._crr_order_review_lines()
+        line = order._crr_round_lines()
         line.with_user(self.reviewers["sales"]).action_approve()
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             line.with_user(self.manager).unlink()

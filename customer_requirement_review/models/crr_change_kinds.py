@@ -1,0 +1,58 @@
+"""The vocabulary of changes, defined once: the kinds of change, which department flag reviews each kind, and
+which fields of the order, its lines and its requirement list are reviewed terms of which kind.
+
+Used by the re-review of edited quotations (sale.order, sale.order.line, crr.requirement), by change
+requests (crr.change.request, crr.change.request.line) and by the departments (crr.department)."""
+
+# kind -> the crr.department flag of the departments that review it
+KIND_DEPARTMENT_FLAGS = {
+    "quantity": "review_quantity_date",
+    "date": "review_quantity_date",
+    "price": "review_price_payment",
+    "payment": "review_price_payment",
+    "specification": "review_specification",
+}
+CHANGE_KINDS = tuple(KIND_DEPARTMENT_FLAGS)
+
+# reviewed terms: field -> kind of change
+ORDER_FIELD_KINDS = {
+    "commitment_date": "date",
+    "payment_term_id": "payment",
+    "pricelist_id": "price",
+}
+ORDER_LINE_FIELD_KINDS = {
+    "product_id": "quantity",
+    "product_uom_qty": "quantity",
+    "product_uom_id": "quantity",
+    "price_unit": "price",
+    "discount": "price",
+}
+# adding or removing an order line changes quantities and prices
+ORDER_LINE_ADDED_KINDS = frozenset({"quantity", "price"})
+# the requirement list: what the customer requires (its answers by the departments are the review itself,
+# not a change of terms while the review is in progress)
+REQUIREMENT_TERM_FIELDS = frozenset({"category", "name", "department_id", "source"})
+# after approval, the answers are reviewed terms too
+REQUIREMENT_ANSWER_FIELDS = frozenset({"response", "resolution"})
+REQUIREMENT_KIND = "specification"
+
+
+def kind_labels(env):
+    """``{kind: translated label}``."""
+    return {
+        "quantity": env._("Quantity"),
+        "date": env._("Delivery Date"),
+        "price": env._("Price"),
+        "payment": env._("Payment Terms"),
+        "specification": env._("Specification"),
+    }
+
+
+def parse_kinds(text):
+    """The set of kinds stored as comma-separated text."""
+    return set(filter(None, (text or "").split(",")))
+
+
+def format_kinds(kinds):
+    """Kinds stored as comma-separated text (sorted, so that equal sets give equal text)."""
+    return ",".join(sorted(kinds))

@@ -1,0 +1,232 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .crr_record_guard_mixin import crr_scope
+
+# engine states of a review round
+ROUND_IN_REVIEW = "in_review"
+ROUND_APPROVED = "approved"
+ROUND_REJECTED = "rejected"
+# states of an open review line (the others, approved, rejected and superseded, are closed)
+OPEN_LINE_STATES = ("waiting", "pending")
+
+
+class CrrReviewMixin(models.AbstractModel):
+    """The departmental review engine, shared by every subject of a review (the quotation, the change request;
+    later the capability commitment review, the sample request approval, the CAPA plan approval, the
+    satisfaction campaign approval).
+
+    A review is made of rounds. Opening a round creates one ``crr.review.line`` per department asked (the final
+    approval step, e.g. the general manager, *waiting* until every other line of the round is approved, then
+    *pending*), with its deadline and one activity per reviewer of the department. Each decision goes through
+    the line (``action_approve`` / ``action_reject`` / ``action_reopen``, with the subject's row locked), then
+    the engine computes the state of the round (rejected as soon as one line is rejected, approved when every
+    line is approved), writes it to the subject and, when the round ends, closes it: its open lines become
+    *superseded* and every review activity of the round is removed.
+
+    **A new subject** is a model that ``_inherit``s this mixin and:
+
+    - adds a Many2one to itself on ``crr.review.line`` (``ondelete="restrict"``), puts its name in front of the
+      line's ``_crr_subject_fields`` and a One2many of its lines on itself;
+    - sets the class attributes ``_crr_review_line_field`` (the line's Many2one), ``_crr_review_lines_field``
+      (its One2many), ``_crr_review_state_field`` (its status field) and ``_crr_review_states`` (the values of
+      that field for the engine's round states ``in_review``, ``approved``, ``rejected``);
+    - opens a round in its own request action: ``lines = self._crr_open_round(departments)`` (or builds the
+      values of several subjects with ``_crr_round_line_vals`` and creates them at once with
+      ``_crr_create_round_lines``);
+    - overrides the hooks it needs, all optional:
+
+      ========================================  ===================================================================
+      hook                                      default
+      ========================================  ===================================================================
+      ``_crr_review_round()``                   ``0``: one round; subjects with rounds return the current one
+      ``_crr_review_requester()``               the current user (recorded on the lines; four-eyes compares it)
+      ``_crr_review_line_extra_vals()``         ``{}``: more values of the subject's new lines
+      ``_crr_review_line_name(line)``           ``"<subject> / <department>"``
+      ``_crr_review_activity_summary()``        ``"Review <subject>"``
+      ``_crr_review_check_approval(line,        nothing: raise a UserError when ``line`` may not be approved yet
+      completes_round)``                        (``completes_round``: its approval would approve the round)
+      ``_crr_review_reopen_error(line)``        None: a message when a decided line of the round may not reopen
+      ``_crr_review_round_ended(state, lines)`` nothing: messages and side effects once the round's state changed
+      ========================================  ===================================================================
+
+    Every status field of a subject is an action-only field (``crr.record.guard.mixin``): the engine writes it
+    inside ``crr_scope()``.
+    """
+
+    _name = "crr.review.mixin"
+    _description = "Departmental Review Engine"
+
+    _crr_review_line_field = None
+    _crr_review_lines_field = "review_line_ids"
+    _crr_review_state_field = None
+    _crr_review_states = {ROUND_IN_REVIEW: "in_review", ROUND_APPROVED: "approved", ROUND_REJECTED: "rejected"}
+
+    # -- hooks -------------------------------------------------------------------------------------
+    def _crr_review_round(self):
+        """The current round of the subject (0 for subjects reviewed in one round)."""
+        self.ensure_one()
+        return 0
+
+    def _crr_review_requester(self):
+        self.ensure_one()
+        return self.env.user
+
+    def _crr_review_line_extra_vals(self):
+        """More values of the subject's review lines (e.g. the order of a change request)."""
+        return {}
+
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "%(subject)s / %(department)s", subject=self.display_name or "", department=line.department_id.name or ""
+        )
+
+    def _crr_review_activity_summary(self):
+        return self.env._("Review %(subject)s", subject=self.display_name)
+
+    def _crr_review_check_approval(self, line, completes_round):
+        """Raise a UserError when ``line`` cannot be approved yet (prerequisites of the subject);
+        ``completes_round``: every other line of the round is approved."""
+        return None
+
+    def _crr_review_reopen_error(self, line):
+        """A message refusing to reopen the decided ``line``, or None."""
+        return None
+
+    def _crr_review_round_ended(self, state, lines):
+        """Called after the state of the round (``lines``) changed to ``state`` (engine state)."""
+        return None
+
+    # -- state -------------------------------------------------------------------------------------
+    def _crr_review_state(self):
+        """The engine state of the subject's review (``in_review``, ``approved``, ``rejected``) or None."""
+        self.ensure_one()
+        value = self[self._crr_review_state_field]
+        return next((state for state, own in self._crr_review_states.items() if own == value), None)
+
+    def _crr_set_review_state(self, state, extra=None):
+        """Write the subject's status for the engine ``state`` (internal: inside the engine's scope)."""
+        with crr_scope():
+            self.sudo().write({self._crr_review_state_field: self._crr_review_states[state], **(extra or {})})
+
+    def _crr_accepts_decisions(self):
+        self.ensure_one()
+        return self._crr_review_state() == ROUND_IN_REVIEW
+
+    # -- lines of the rounds -----------------------------------------------------------------------
+    def _crr_round_lines(self, all_rounds=False):
+        """The review lines of the subject's current round (of every round with ``all_rounds``)."""
+        self.ensure_one()
+        lines = self.sudo()[self._crr_review_lines_field]
+        if all_rounds:
+            return lines
+        current = self._crr_review_round()
+        return lines.filtered(lambda line: line.round == current)
+
+    def _crr_review_deadline(self, today=None):
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        return today + timedelta(days=self.company_id.crr_review_deadline_days or 0)
+
+    def _crr_round_line_vals(self, asked, round_no=0, carried=None, now=None):
+        """Values of the lines of a new round of the subject: one per department ``asked`` (the final
+        approval waiting while another department is asked) and the approvals ``carried`` over from the
+        previous round."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        requester = self._crr_review_requester()
+        common = {
+            self._crr_review_line_field: self.id,
+            "round": round_no,
+            "requested_by_id": requester.id,
+            "request_date": now,
+            **self._crr_review_line_extra_vals(),
+        }
+        non_final_open = any(not department.is_final_approval for department in asked)
+        deadline = self._crr_review_deadline()
+        vals_list = [
+            {
+                **common,
+                "department_id": department.id,
+                "state": "waiting" if (department.is_final_approval and non_final_open) else "pending",
+                "deadline": deadline,
+            }
+            for department in asked
+        ]
+        for old_line in carried or ():
+            vals_list.append(
+                {
+                    **common,
+                    "department_id": old_line.department_id.id,
+                    "state": "approved",
+                    "reviewer_id": old_line.reviewer_id.id,
+                    "decision_date": old_line.decision_date,
+                    "on_behalf_of_id": old_line.on_behalf_of_id.id,
+                    "opinion": old_line.opinion,
+                    "conditions": old_line.conditions,
+                    "carried_over": True,
+                    "carried_from_line_id": old_line.id,
+                }
+            )
+        return vals_list
+
+    @api.model
+    def _crr_create_round_lines(self, vals_list):
+        """Create the lines of new rounds (of several subjects at once) and schedule their activities.
+
+        The request is logged once on each subject: no creation message, creation tracking nor requester
+        subscription per line (the requester follows the subject).
+        """
+        Line = self.env["crr.review.line"].sudo()
+        if not vals_list:
+            return Line
+        with crr_scope():
+            lines = Line.browse(
+                Line.with_context(mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True)
+                .create(vals_list).ids
+            )
+        lines._crr_schedule_activities()
+        return lines
+
+    def _crr_open_round(self, asked, round_no=0, carried=None):
+        """Open a round of the subject's review asking the departments ``asked``; returns its lines."""
+        return self._crr_create_round_lines(self._crr_round_line_vals(asked, round_no=round_no, carried=carried))
+
+    # -- decisions ---------------------------------------------------------------------------------
+    def _crr_lock(self):
+        """Lock the subjects' rows, so that concurrent decisions on one subject serialise."""
+        if self:
+            self.env.cr.execute(
+                SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE", SQL.identifier(self._table), tuple(self.ids))
+            )
+            self.invalidate_recordset([self._crr_review_state_field, self._crr_review_lines_field])
+
+    def _crr_review_lines_decided(self, lines):
+        """After ``lines`` of the subject were decided or reopened (its row locked): open the final step when
+        its time has come, compute the round's state, write it, and close the round when it ended."""
+        self.ensure_one()
+        Line = self.env["crr.review.line"]
+        round_lines = self._crr_round_lines()
+        Line._crr_open_final_lines(round_lines)
+        new_state = Line._crr_round_state(round_lines)
+        if new_state == self._crr_review_state():
+            # touch the row at every decision, so that a concurrent decision waiting on the lock retries
+            with crr_scope():
+                self.sudo().write({self._crr_review_state_field: self[self._crr_review_state_field]})
+            return
+        self._crr_set_review_state(new_state)
+        if new_state != ROUND_IN_REVIEW:
+            self._crr_close_round(round_lines)
+        self._crr_review_round_ended(new_state, round_lines)
+
+    def _crr_close_round(self, lines=None):
+        """End the round: its open lines are superseded and every review activity of the round is removed."""
+        lines = lines if lines is not None else self._crr_round_lines()
+        open_lines = lines.filtered(lambda line: line.state in OPEN_LINE_STATES)
+        if not open_lines:
+            return
+        with crr_scope():
+            open_lines.sudo().write({"state": "superseded"})
+        lines._crr_remove_activities()

@@ -1,0 +1,396 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_list
+
+from .crr_change_kinds import ORDER_FIELD_KINDS, format_kinds, parse_kinds
+from .crr_record_guard_mixin import crr_flag, crr_scope
+
+
+# split from sale_order.py by concern on purpose (one concern per file)
+class SaleOrder(models.Model):
+    """The quotation as a subject of the review engine (``crr.review.mixin``): request, re-review after edits,
+    contract type override, requirement templates."""
+
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    # -- requirement templates ---------------------------------------------------------------------
+    def action_crr_load_requirements(self):
+        """Prefill the requirement list from the matching templates not applied yet."""
+        vals_list = []
+        for order in self:
+            matching = self.env["crr.requirement.template"]._crr_matching(order)
+            # the order's requirements are read only when a template matches
+            for template in matching - order.requirement_ids.template_id if matching else matching:
+                for line in template.line_ids:
+                    vals_list.append(
+                        {
+                            "order_id": order.id,
+                            "sequence": line.sequence,
+                            "category": line.category,
+                            "source": line.source,
+                            "name": line.name,
+                            "department_id": line.department_id.id,
+                            "template_id": template.id,
+                        }
+                    )
+        if vals_list:
+            self.env["crr.requirement"].create(vals_list)
+        return True
+
+    # -- the subject's hooks (crr.review.mixin) ------------------------------------------------------
+    _crr_review_line_field = "order_id"
+    _crr_review_lines_field = "review_line_ids"
+    _crr_review_state_field = "review_state"
+
+    def _crr_review_round(self):
+        self.ensure_one()
+        return self.review_round
+
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "%(order)s / %(department)s (round %(round)s)",
+            order=self.name or "",
+            department=line.department_id.name or "",
+            round=line.round,
+        )
+
+    def _crr_review_activity_summary(self):
+        return self.env._("Review %(order)s", order=self.name)
+
+    def _crr_review_reopen_error(self, line):
+        if line.round != self.review_round or self.state not in ("draft", "sent") \
+                or self.review_state not in ("in_review", "approved"):
+            return self.env._(
+                "Only lines of the current round of a quotation can be reopened (%(line)s).",
+                line=line.display_name,
+            )
+        return None
+
+    def _crr_review_check_approval(self, line, completes_round):
+        """Requirements answered and deficiencies closed, oral orders confirmed in writing.
+
+        A department answers for its own requirements (a requirement without department belongs to sales).
+        The approval that would approve the review is refused while any requirement of the order is unanswered
+        or an open deviation, whatever its department: the review is never approved on a deficiency.
+        """
+        department = line.department_id
+        requirements = self.requirement_ids
+        own = requirements.filtered(
+            lambda r: r.department_id == department or (not r.department_id and department.code == "sales")
+        )
+        unanswered = own.filtered(lambda r: r.response == "pending")
+        if unanswered:
+            raise UserError(
+                self.env._(
+                    "The %(department)s department must answer its requirements before approving: %(names)s.",
+                    department=department.name,
+                    names=", ".join(unanswered.mapped("name")),
+                )
+            )
+        open_deficiencies = own.filtered("is_deficiency_open")
+        if open_deficiencies:
+            raise UserError(
+                self.env._(
+                    "Close the deviations (deficiencies) of the %(department)s department with a resolution "
+                    "before approving: %(names)s.",
+                    department=department.name,
+                    names=", ".join(open_deficiencies.mapped("name")),
+                )
+            )
+        if completes_round:
+            left = requirements.filtered(lambda r: r.response == "pending" or r.is_deficiency_open)
+            if left:
+                raise UserError(
+                    self.env._(
+                        "The review of %(order)s cannot be approved while requirements are unanswered or their "
+                        "deviations open, whatever their department: %(names)s. Their departments (sales for a "
+                        "requirement without department) must answer them and close the deviations first.",
+                        order=self.name,
+                        names=", ".join(left.mapped("name")),
+                    )
+                )
+        if self.order_source in ("oral", "phone") and not (
+            self.written_confirmation or self.written_confirmation_attachment_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "%(order)s is an oral or phone order: tick the customer's written confirmation or attach it "
+                    "(fax, e-mail) before approving.",
+                    order=self.name,
+                )
+            )
+
+    def _crr_review_round_ended(self, state, lines):
+        salesperson = self.user_id.partner_id
+        if state == "approved":
+            self.sudo().message_post(
+                body=self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round),
+                partner_ids=salesperson.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        elif state == "rejected":
+            rejected = lines.filtered(lambda line: line.state == "rejected")
+            reasons = "; ".join(
+                # the message adds its own full stop after the reasons
+                f"{line.department_id.name}: {(line.opinion or '').strip().rstrip('.。')}" for line in rejected
+            )
+            self.sudo().message_post(
+                body=self.env._(
+                    "The requirement review (round %(round)s) is rejected. %(reasons)s. Revise the quotation "
+                    "and request a new review.",
+                    round=self.review_round,
+                    reasons=reasons,
+                ),
+                partner_ids=salesperson.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    # -- request -----------------------------------------------------------------------------------
+    def _crr_contract_type_label(self, contract_type):
+        return dict(self._fields["contract_type"]._description_selection(self.env))[contract_type]
+
+    def action_request_review(self):
+        """Evaluate the rules and open a new review round (one line per required department)."""
+        self.check_access("write")
+        # the user may write these orders: their lines are read without checking the access to each again
+        lines = self._crr_product_lines()
+        with_products = set(lines.order_id.ids)
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                raise UserError(
+                    self.env._("Only quotations can be reviewed: %(order)s is not a quotation.", order=order.name)
+                )
+            if order.review_state == "in_review":
+                raise UserError(
+                    self.env._("The review of %(order)s is already in progress.", order=order.name)
+                )
+            if order.id not in with_products:
+                raise UserError(
+                    self.env._("Add the products to %(order)s before requesting its review.", order=order.name)
+                )
+        self.action_crr_load_requirements()
+        classification = self._crr_classify(lines)
+        now = fields.Datetime.now()
+        Line = self.env["crr.review.line"].sudo()
+        line_vals = []
+        messages = {}
+        carried_orders = self.browse()
+        for order in self:
+            departments, contract_type = classification[order]
+            order_vals = {"contract_type": contract_type}
+            if not order._crr_needs_review(departments, contract_type):
+                order_vals.update(review_state="not_required", crr_rereview_kinds=False)
+                with crr_scope():
+                    order.sudo().write(order_vals)
+                messages[order] = self.env._(
+                    "No review required (%(type)s).", type=self._crr_contract_type_label(contract_type)
+                )
+                continue
+            # first round: no previous lines to read
+            previous = order._crr_round_lines() if order.review_round else Line.browse()
+            new_round = order.review_round + 1
+            asked, carried = order._crr_split_rereview(departments, previous)
+            has_final = any(d.is_final_approval for d in asked)
+            non_final_open = any(not d.is_final_approval for d in asked)
+            line_vals += order._crr_round_line_vals(asked, round_no=new_round, carried=carried, now=now)
+            if carried:
+                carried_orders |= order
+            order_vals.update(
+                review_round=new_round,
+                review_state="in_review",
+                review_requested_by_id=self.env.uid,
+                review_request_date=now,
+                crr_rereview_kinds=False,
+            )
+            if previous:
+                # a round left open (e.g. the order was edited before the round ended) ends now
+                order._crr_close_round(previous)
+            with crr_scope():
+                order.sudo().write(order_vals)
+            if previous:
+                # the round they belong to is closed
+                self.env.add_to_compute(Line._fields["is_current_round"], previous)
+            body = self.env._(
+                "Review round %(round)s requested (%(type)s). Departments asked: %(asked)s.",
+                round=new_round,
+                type=self._crr_contract_type_label(contract_type),
+                asked=format_list(self.env, asked.mapped("name")) or "-",
+            )
+            if carried:
+                body += " " + self.env._(
+                    "Approvals carried over from round %(round)s, because the changes made after approval do not "
+                    "concern these departments: %(departments)s.",
+                    round=new_round - 1,
+                    departments=format_list(self.env, carried.department_id.mapped("name")),
+                )
+            if has_final and non_final_open:
+                body += " " + self.env._("The final approval opens when the other departments have approved.")
+            messages[order] = body
+        self._crr_create_round_lines(line_vals)
+        for order, body in messages.items():
+            order._crr_log_with_status_tracking(body)
+        # a round where everything was carried over is approved at once
+        for order in self.filtered(lambda o: o.review_state == "in_review" and o in carried_orders):
+            round_lines = order._crr_round_lines()
+            if round_lines and all(line.state == "approved" for line in round_lines):
+                order._crr_review_lines_decided(round_lines)
+        return True
+
+    def _crr_log_with_status_tracking(self, body):
+        """Log ``body`` on the message tracking the review status change, or on its own.
+
+        One chatter entry then shows the note with its author and the status change it made; the tracking
+        message is written when the transaction ends. Without a tracked change of the status (tracking
+        disabled, status unchanged, or order created in this same transaction, whose changes Odoo does not
+        track), the note is logged on its own at once.
+        """
+        self.ensure_one()
+        initial = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {}).get(self.id)
+        if initial and "review_state" in initial and initial["review_state"] != self.review_state:
+            self._track_set_log_message(body)
+        else:
+            self._message_log(body=body)
+
+    def _crr_split_rereview(self, departments, previous):
+        """Departments to ask in the new round and previous lines whose approval is carried over.
+
+        - First round, or a new round after an approved round without changes: every required department.
+        - After an approved quotation was edited: the departments concerned by the changed terms (and the final
+          approval, and departments newly required) are asked; the approvals of the others are carried over.
+          If none of the required departments is concerned, all are asked.
+        - After a rejection: the rejecting departments, those that had not decided, those the changes since
+          concern and the final approval are asked; the other approvals are carried over.
+        """
+        self.ensure_one()
+        Line = self.env["crr.review.line"]
+        if not previous:
+            return departments, Line
+        kinds = parse_kinds(self.crr_rereview_kinds)
+        rejected_round = any(line.state == "rejected" for line in previous)
+        if not kinds and not rejected_round:
+            return departments, Line
+        concerned = self.env["crr.department"].sudo()._crr_for_change_kinds(kinds, company=self.company_id)
+        approved = previous.filtered(lambda line: line.state == "approved")
+        asked = departments.filtered(
+            lambda d: d in concerned or d.is_final_approval or d not in approved.department_id
+        )
+        if not rejected_round and not (asked & concerned):
+            return departments, Line
+        carried = approved.filtered(lambda line: line.department_id in departments - asked)
+        return asked, carried
+
+    # -- re-review after edits ---------------------------------------------------------------------
+    def _crr_reviewed_fields_changed(self, kinds, labels, answers_only=False):
+        """Reviewed terms of ``self`` changed (``kinds`` of change, ``labels`` of the fields, for the chatter).
+
+        - approved quotation: back to review; the next round asks the departments concerned;
+        - review in progress: the decided lines of the departments concerned are reopened (the others
+          continue), and departments the rules now require are asked too;
+        - rejected review: the kinds are remembered, so that the next round asks the departments concerned too.
+
+        ``answers_only``: only the departments' answers to the requirements changed, which is the review's own
+        work while it is in progress (not a change of terms then).
+        """
+        for order in self.filtered(lambda o: o.state in ("draft", "sent") and o.review_round):
+            if order.review_state == "in_review":
+                if not answers_only:
+                    order._crr_terms_changed_during_review(kinds, labels)
+            elif order.review_state in ("approved", "to_review", "rejected"):
+                order._crr_terms_changed_after_review(kinds, labels)
+
+    def _crr_terms_changed_after_review(self, kinds, labels):
+        self.ensure_one()
+        all_kinds = parse_kinds(self.crr_rereview_kinds) | set(kinds)
+        vals = {"crr_rereview_kinds": format_kinds(all_kinds)}
+        was_approved = self.review_state == "approved"
+        if was_approved:
+            vals["review_state"] = "to_review"
+        with crr_scope():
+            self.sudo().write(vals)
+        if not was_approved:
+            return
+        departments = self.env["crr.department"].sudo()._crr_for_change_kinds(all_kinds, company=self.company_id)
+        concerned = departments & self._crr_round_lines().department_id
+        self.message_post(
+            body=self.env._(
+                "Changed after the review was approved: %(fields)s. The quotation must be reviewed again by: "
+                "%(departments)s; the approvals of the other departments stand because the change does not "
+                "concern them.",
+                fields=format_list(self.env, sorted(set(labels))),
+                departments=format_list(self.env, concerned.mapped("name"))
+                or self.env._("every department of the review"),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _crr_terms_changed_during_review(self, kinds, labels):
+        """Approvals never stand on terms they did not see: reopen the approvals of the departments concerned
+        by the change, and ask the departments the rules now require that the round does not have."""
+        self.ensure_one()
+        self._crr_lock()
+        concerned = self.env["crr.department"].sudo()._crr_for_change_kinds(kinds, company=self.company_id)
+        round_lines = self._crr_round_lines()
+        departments, contract_type = self._crr_classify()[self]
+        missing = departments - round_lines.department_id
+        reopen = round_lines.filtered(
+            lambda line: line.state == "approved" and line.department_id in concerned
+        )
+        if contract_type != self.contract_type:
+            with crr_scope():
+                self.sudo().write({"contract_type": contract_type})
+        reason = self.env._(
+            "Terms changed during the review: %(fields)s.", fields=format_list(self.env, sorted(set(labels)))
+        )
+        if missing:
+            self._crr_create_round_lines(self._crr_round_line_vals(missing, round_no=self.review_round))
+            self.invalidate_recordset(["review_line_ids"])
+        if reopen:
+            reopen._crr_reopen(reason)
+        elif missing:
+            self._crr_review_lines_decided(round_lines)
+        asked = reopen.department_id | missing
+        if not asked:
+            return
+        self.message_post(
+            body=self.env._(
+                "%(reason)s Asked again: %(departments)s; the other departments' review continues.",
+                reason=reason,
+                departments=format_list(self.env, asked.mapped("name")) or "-",
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def write(self, vals):
+        changed = [f for f in ORDER_FIELD_KINDS if f in vals]
+        pending = {}
+        if changed and not crr_flag("no_rereview"):
+            for order in self.filtered(lambda o: o.review_round and o.state in ("draft", "sent")):
+                really = [f for f in changed if order._fields[f].convert_to_write(order[f], order) != vals[f]]
+                if really:
+                    pending[order] = really
+        result = super().write(vals)
+        for order, really in pending.items():
+            order._crr_reviewed_fields_changed(
+                {ORDER_FIELD_KINDS[f] for f in really},
+                [order._fields[f]._description_string(self.env) for f in really],
+            )
+        return result
+
+    # -- contract type override --------------------------------------------------------------------
+    def action_override_contract_type(self, contract_type, reason):
+        """Review managers set the contract type with a reason (tracked)."""
+        if not self.env.user.has_group("customer_requirement_review.group_crr_manager"):
+            raise UserError(self.env._("Only review managers may override the contract type."))
+        if contract_type not in ("regular", "special"):
+            raise UserError(self.env._("The contract type must be regular or special."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for overriding the contract type."))
+        with crr_scope():
+            self.sudo().write(
+                {
+                    "contract_type": contract_type,
+                    "contract_type_overridden": True,
+                    "contract_type_override_reason": reason,
+                }
+            )
+        return True
