@@ -28,7 +28,6 @@ from . import crr_change_request_line
 from . import crr_complaint
 from . import crr_complaint_action
 from . import res_partner
-from . import crr_action_guard_mixin
 from . import res_company_customer_file
 from . import res_config_settings_customer_file
 from . import crr_customer_grade
@@ -36,6 +35,7 @@ from . import crr_customer_contact
 from . import res_partner_customer_file
 from . import sale_order_customer_file
 from . import crr_review_line_customer_file
+from . import crr_review_line_sample
 from . import crr_sample_request
 from . import crr_sample_round
 from . import crr_trial_request

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .crr_record_guard_mixin import crr_scope
+
 FIRST_BATCH_STATES = [
     ("open", "To Review"),
     ("passed", "Passed"),
@@ -16,14 +18,18 @@ class CrrFirstBatchReview(models.Model):
 
     _name = "crr.first.batch.review"
     _description = "First-Batch Supply Review"
-    _inherit = ["crr.action.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["crr.review.mixin", "crr.record.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
+    # crr.review.mixin: one round asking the reviewing department (Quality by default)
+    _crr_review_line_field = "first_batch_review_id"
+    _crr_review_lines_field = "review_line_ids"
+    _crr_review_state_field = "state"
+    _crr_review_states = {"in_review": "open", "approved": "passed", "rejected": "failed"}
+
     _crr_action_fields = {
-        "state": "Passed / Failed / Cancel",
-        "reviewer_id": "Passed / Failed",
-        "review_date": "Passed / Failed",
+        "state": "the review line of the department (action_pass / action_fail), action_cancel",
     }
 
     name = fields.Char(
@@ -55,56 +61,76 @@ class CrrFirstBatchReview(models.Model):
     inspection_result = fields.Text(help="Inspection of the first batch before and at delivery.")
     customer_feedback = fields.Text(help="The customer's feedback on the first batch.")
     conclusion = fields.Text(tracking=True)
-    reviewer_id = fields.Many2one("res.users", readonly=True, copy=False)
-    review_date = fields.Datetime(readonly=True, copy=False)
+    review_line_ids = fields.One2many("crr.review.line", "first_batch_review_id", string="Review Lines", copy=False)
+    reviewer_id = fields.Many2one("res.users", compute="_compute_reviewer")
+    review_date = fields.Datetime(compute="_compute_reviewer")
+
+    @api.depends("review_line_ids.state")
+    def _compute_reviewer(self):
+        for review in self:
+            decided = review.review_line_ids.filtered(lambda line: line.state in ("approved", "rejected"))[:1]
+            review.reviewer_id = decided.reviewer_id
+            review.review_date = decided.decision_date
 
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         for record in records.sudo():
             sequence = self.env["ir.sequence"].with_company(record.company_id).next_by_code("crr.first.batch.review")
             record.name = sequence or record.name
-            for user in record.department_id.user_ids:
-                record.activity_schedule(
-                    activity_type_id=todo.id if todo else False,
-                    summary=self.env._("First-batch supply review of %(order)s", order=record.order_id.name),
-                    user_id=user.id,
-                )
+            if record.department_id:
+                record._crr_open_round(record.department_id)
         return records
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_kept(self):
-        if self:
-            raise UserError(self.env._("First-batch supply reviews are kept: cancel them instead."))
+    def _crr_kept_message(self):
+        return self.env._("First-batch supply reviews are kept: cancel them instead.") if self else None
 
-    def _crr_decide(self, state):
+    # -- review engine hooks --------------------------------------------------------------------------
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "First batch %(review)s / %(department)s", review=self.name or "", department=line.department_id.name or ""
+        )
+
+    def _crr_review_activity_summary(self):
+        return self.env._("First-batch supply review of %(order)s", order=self.order_id.name)
+
+    def _crr_review_check_approval(self, line, completes_round):
+        if not (self.conclusion or "").strip():
+            raise UserError(self.env._("Write the conclusion of %(name)s first.", name=self.name))
+
+    def _crr_review_reopen_error(self, line):
+        if self.state == "cancelled":
+            return self.env._("%(name)s is cancelled.", name=self.name)
+        return None
+
+    # -- actions -----------------------------------------------------------------------------------
+    def _crr_my_lines(self):
         self.check_access("write")
         for review in self:
             if review.company_id not in self.env.companies:
                 raise AccessError(self.env._("%(name)s belongs to another company.", name=review.name))
             if review.state != "open":
                 raise UserError(self.env._("%(name)s is already decided.", name=review.name))
-            reviewers = review.department_id.user_ids
-            if reviewers and self.env.user not in reviewers and not self.env.user.has_group(
-                "customer_requirement_review.group_crr_manager"
-            ):
-                raise AccessError(
-                    self.env._("Only the reviewers of %(department)s decide %(name)s.",
-                               department=review.department_id.name, name=review.name)
-                )
-            if state in ("passed", "failed") and not (review.conclusion or "").strip():
-                raise UserError(self.env._("Write the conclusion of %(name)s first.", name=review.name))
-        for review in self:
-            review.sudo().write({"state": state, "reviewer_id": self.env.uid, "review_date": fields.Datetime.now()})
-            review.activity_unlink(["mail.mail_activity_data_todo"])
-        return True
+        # decided as the user: the review line checks that the user reviews for the department
+        return self.sudo().review_line_ids.filtered(lambda line: line.state == "pending").with_env(self.env)
 
     def action_pass(self):
-        return self._crr_decide("passed")
+        self._crr_my_lines().action_approve()
+        return True
 
     def action_fail(self):
-        return self._crr_decide("failed")
+        for review in self:
+            if not (review.conclusion or "").strip():
+                raise UserError(self.env._("Write the conclusion of %(name)s first.", name=review.name))
+            review._crr_my_lines().action_reject(opinion=review.conclusion)
+        return True
 
     def action_cancel(self):
-        return self._crr_decide("cancelled")
+        lines = self._crr_my_lines()
+        if not self.env.user.has_group("customer_requirement_review.group_crr_manager"):
+            raise AccessError(self.env._("Only review managers cancel a first-batch supply review."))
+        with crr_scope():
+            self.sudo().write({"state": "cancelled"})
+        for review in self:
+            review.sudo()._crr_close_round(lines.sudo().filtered(lambda line, r=review: line.first_batch_review_id == r))
+        return True

@@ -1,12 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .crr_record_guard_mixin import crr_flag, crr_scope
 from .crr_sample_round import VERDICTS
 
 SAMPLE_STATES = [
     ("draft", "Draft"),
-    ("to_manager", "Waiting Department Manager"),
-    ("to_gm", "Waiting General Manager"),
+    ("to_approve", "Waiting for Approval"),
     ("approved", "Approved: Sample in Progress"),
     ("accepted", "Approved by the Customer"),
     ("refused", "Refused"),
@@ -22,24 +22,31 @@ SAMPLE_CONTENT_FIELDS = {
 class CrrSampleRequest(models.Model):
     """Sample request (样品需求单 / 业务样机审批表): the salesperson asks for a sample, the department
     manager then the general manager approve it before production makes it; the sample is sent in
-    rounds until the customer approves it (样品承认书, signed on the portal) or rejects it."""
+    rounds until the customer approves it (样品承认书, signed on the portal) or rejects it.
+
+    The approval is a subject of the review engine (``crr.review.mixin``): submitting opens one round
+    asking the department manager's department (Sales, or the company's first department) and the final
+    approval department (the general manager, waiting until the manager approved); the decisions are the
+    review lines' (``action_approve`` / ``action_reject``), with their four-eyes, substitutes and records.
+    """
 
     _name = "crr.sample.request"
     _description = "Sample Request"
-    _inherit = ["crr.action.guard.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["crr.review.mixin", "crr.record.guard.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
+    # crr.review.mixin: one approval round per request
+    _crr_review_line_field = "sample_request_id"
+    _crr_review_lines_field = "review_line_ids"
+    _crr_review_state_field = "state"
+    _crr_review_states = {"in_review": "to_approve", "approved": "approved", "rejected": "refused"}
+
     _crr_action_fields = {
-        "state": "Submit / Approve / Refuse / Cancel",
-        "manager_id": "Approve (Department Manager)",
-        "manager_date": "Approve (Department Manager)",
-        "gm_id": "Approve (General Manager)",
-        "gm_date": "Approve (General Manager)",
-        "refused_by_id": "Refuse",
-        "refusal_reason": "Refuse",
-        "submitted_by_id": "Submit",
-        "submitted_date": "Submit",
+        "state": "action_submit, then the approval lines (action_approve_manager / action_approve_gm / "
+        "action_refuse), action_cancel, the customer's verdict on a sample round",
+        "submitted_by_id": "action_submit",
+        "submitted_date": "action_submit",
         "accepted_date": "the customer's verdict on a sample round",
     }
 
@@ -80,12 +87,14 @@ class CrrSampleRequest(models.Model):
     )
     submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     submitted_date = fields.Datetime(readonly=True, copy=False)
-    manager_id = fields.Many2one("res.users", string="Approved by Manager", readonly=True, copy=False)
-    manager_date = fields.Datetime(string="Manager Approved On", readonly=True, copy=False)
-    gm_id = fields.Many2one("res.users", string="Approved by General Manager", readonly=True, copy=False)
-    gm_date = fields.Datetime(string="GM Approved On", readonly=True, copy=False)
-    refused_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    refusal_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    review_line_ids = fields.One2many("crr.review.line", "sample_request_id", string="Approvals", copy=False)
+    approval_step = fields.Char(compute="_compute_approvals", help="The approval step the request waits for.")
+    manager_id = fields.Many2one("res.users", string="Approved by Manager", compute="_compute_approvals")
+    manager_date = fields.Datetime(string="Manager Approved On", compute="_compute_approvals")
+    gm_id = fields.Many2one("res.users", string="Approved by General Manager", compute="_compute_approvals")
+    gm_date = fields.Datetime(string="GM Approved On", compute="_compute_approvals")
+    refused_by_id = fields.Many2one("res.users", compute="_compute_approvals")
+    refusal_reason = fields.Text(compute="_compute_approvals")
     accepted_date = fields.Datetime(string="Customer Approved On", readonly=True, copy=False)
     round_ids = fields.One2many("crr.sample.round", "request_id", string="Sample Rounds", copy=False)
     round_count = fields.Integer(compute="_compute_round_info")
@@ -95,6 +104,23 @@ class CrrSampleRequest(models.Model):
 
     _name_company_uniq = models.Constraint("UNIQUE(name, company_id)", "A sample request reference must be unique.")
     _quantity_positive = models.Constraint("CHECK(quantity > 0)", "The sample quantity must be positive.")
+
+    @api.depends("review_line_ids.state", "review_line_ids.reviewer_id")
+    def _compute_approvals(self):
+        for request in self:
+            lines = request.review_line_ids
+            managers = lines.filtered(lambda line: not line.is_final_approval and line.state == "approved")
+            gms = lines.filtered(lambda line: line.is_final_approval and line.state == "approved")
+            refused = lines.filtered(lambda line: line.state == "rejected")[:1]
+            pending = lines.filtered(lambda line: line.state == "pending")
+            request.manager_id = managers[:1].reviewer_id
+            request.manager_date = managers[:1].decision_date
+            request.gm_id = gms[:1].reviewer_id
+            request.gm_date = gms[:1].decision_date
+            request.refused_by_id = refused.reviewer_id
+            request.refusal_reason = refused.opinion
+            request.approval_step = ", ".join(pending.department_id.mapped("name")) if request.state == "to_approve" \
+                else False
 
     @api.depends("round_ids.verdict", "round_ids.sequence")
     def _compute_round_info(self):
@@ -137,7 +163,7 @@ class CrrSampleRequest(models.Model):
         return records
 
     def write(self, vals):
-        if not self.env.su and SAMPLE_CONTENT_FIELDS & vals.keys():
+        if not crr_flag("action") and SAMPLE_CONTENT_FIELDS & vals.keys():
             locked = self.filtered(lambda r: r.state != "draft")
             if locked:
                 raise UserError(
@@ -149,23 +175,66 @@ class CrrSampleRequest(models.Model):
                 )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
+    def _crr_kept_message(self):
         if self.filtered(lambda r: r.state != "draft" or r.round_ids):
-            raise UserError(self.env._("Submitted sample requests are kept: cancel them instead."))
+            return self.env._("Submitted sample requests are kept: cancel them instead.")
+        return None
+
+    # -- review engine hooks --------------------------------------------------------------------------
+    def _crr_review_requester(self):
+        self.ensure_one()
+        return self.submitted_by_id or self.env.user
+
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "Sample %(request)s / %(department)s", request=self.name or "", department=line.department_id.name or ""
+        )
+
+    def _crr_review_activity_summary(self):
+        return self.env._(
+            "Approve sample request %(request)s (%(customer)s)", request=self.name, customer=self.partner_id.name
+        )
+
+    def _crr_review_reopen_error(self, line):
+        if self.state != "to_approve":
+            return self.env._("The approval of sample request %(name)s is closed.", name=self.name)
+        return None
+
+    def _crr_review_round_ended(self, state, lines):
+        requester = self.submitted_by_id.partner_id | self.user_id.partner_id
+        if state == "approved":
+            body = self.env._("Approved by the department manager and the general manager: the sample can be made.")
+        elif state == "rejected":
+            refused = lines.filtered(lambda line: line.state == "rejected")
+            body = self.env._(
+                "Sample request refused by %(departments)s: %(reasons)s",
+                departments=", ".join(refused.department_id.mapped("name")),
+                reasons="; ".join(filter(None, refused.mapped("opinion"))),
+            )
+        else:
+            return
+        self.sudo().message_post(body=body, partner_ids=requester.ids, subtype_xmlid="mail.mt_comment")
 
     # -- approvers ---------------------------------------------------------------------------------
-    def _crr_is_department_manager(self, user):
-        # superuser: internal flows (data files) only, never a client
-        return self.env.su or user.has_group("sales_team.group_sale_manager")
-
-    def _crr_is_general_manager(self, user):
+    def _crr_approval_departments(self):
+        """The department manager's department (Sales, else the company's first department) and the
+        final approval departments (the general manager)."""
         self.ensure_one()
-        return self.env.su or user in self._crr_general_managers()
-
-    def _crr_general_managers(self):
-        self.ensure_one()
-        return self.company_id._crr_general_managers()
+        Department = self.env["crr.department"].sudo()
+        company = [("company_id", "=", self.company_id.id)]
+        manager = Department.search([*company, ("code", "=", "sales")], limit=1) or Department.search(
+            [*company, ("is_final_approval", "=", False)], order="sequence, id", limit=1
+        )
+        final = Department.search([*company, ("is_final_approval", "=", True)])
+        if not final:
+            raise UserError(
+                self.env._(
+                    "Company %(company)s has no final approval department (the general manager): configure "
+                    "one in the review departments.",
+                    company=self.company_id.name,
+                )
+            )
+        return manager | final
 
     def _crr_check_access(self, states):
         """Access and company of the user to the requests, and their state, before any sudo write."""
@@ -185,90 +254,68 @@ class CrrSampleRequest(models.Model):
                     )
                 )
 
-    def _crr_set_state(self, vals, body):
-        for request in self:
-            request.sudo().write(vals)
-            request.activity_unlink(["mail.mail_activity_data_todo"])
-            request.message_post(body=body, subtype_xmlid="mail.mt_note")
-
-    def _crr_ask(self, users, summary):
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        for request in self:
-            for user in users:
-                request.sudo().activity_schedule(
-                    activity_type_id=todo.id if todo else False,
-                    summary=summary,
-                    user_id=user.id,
-                    date_deadline=fields.Date.context_today(self),
-                )
+    def _crr_step_lines(self, final):
+        """The pending approval lines of the step (the general manager's with ``final``)."""
+        self._crr_check_access(("to_approve",))
+        lines = self.sudo().review_line_ids.filtered(
+            lambda line: line.state in ("pending", "waiting") and line.is_final_approval == final
+        )
+        if not lines or any(line.state == "waiting" for line in lines):
+            raise UserError(
+                self.env._("Sample request %(name)s does not wait for this approval.", name=self[:1].name)
+            )
+        # decided as the user: the review line checks that the user reviews for the department
+        return lines.with_env(self.env)
 
     # -- actions -----------------------------------------------------------------------------------
     def action_submit(self):
         self._crr_check_access(("draft",))
-        managers = self.env.ref("sales_team.group_sale_manager").sudo().all_user_ids.filtered(
-            lambda user: not user.share
-        )
         for request in self:
-            request._crr_set_state(
-                {"state": "to_manager", "submitted_by_id": self.env.uid, "submitted_date": fields.Datetime.now()},
-                self.env._("Sample request submitted to the department manager."),
+            departments = request._crr_approval_departments()
+            with crr_scope():
+                request.sudo().write(
+                    {"state": "to_approve", "submitted_by_id": self.env.uid, "submitted_date": fields.Datetime.now()}
+                )
+            request.sudo()._crr_open_round(departments)
+            request.message_post(
+                body=self.env._(
+                    "Sample request submitted for approval: %(departments)s.",
+                    departments=", ".join(departments.mapped("name")),
+                ),
+                subtype_xmlid="mail.mt_note",
             )
-            request._crr_ask(
-                managers.filtered(lambda u, r=request: r.company_id in u.company_ids)[:5],
-                self.env._("Approve sample request %(name)s", name=request.name),
-            )
+        return True
+
+    def action_approve(self):
+        """Approve the step the request waits for (the department manager's, then the general manager's)."""
+        for request in self:
+            pending = request.sudo().review_line_ids.filtered(lambda line: line.state == "pending")
+            if pending and all(line.is_final_approval for line in pending):
+                request.action_approve_gm()
+            else:
+                request.action_approve_manager()
         return True
 
     def action_approve_manager(self):
-        self._crr_check_access(("to_manager",))
-        if not self._crr_is_department_manager(self.env.user):
-            raise AccessError(self.env._("Only a department manager (Sales Administrator) approves sample requests."))
+        """The department manager approves (the review line of the manager's department)."""
         for request in self:
-            request._crr_set_state(
-                {"state": "to_gm", "manager_id": self.env.uid, "manager_date": fields.Datetime.now()},
-                self.env._("Approved by the department manager; waiting for the general manager."),
-            )
-            request._crr_ask(
-                request._crr_general_managers(),
-                self.env._("General manager's approval of sample request %(name)s", name=request.name),
-            )
+            request._crr_step_lines(final=False).action_approve()
         return True
 
     def action_approve_gm(self):
-        self._crr_check_access(("to_gm",))
+        """The general manager approves (the final approval line, open once the manager approved)."""
         for request in self:
-            if not request._crr_is_general_manager(self.env.user):
-                raise AccessError(
-                    self.env._(
-                        "Only the general manager (a member of the final approval department) approves sample "
-                        "request %(name)s.",
-                        name=request.name,
-                    )
-                )
-            request._crr_set_state(
-                {"state": "approved", "gm_id": self.env.uid, "gm_date": fields.Datetime.now()},
-                self.env._("Approved by the general manager: the sample can be made."),
-            )
+            request._crr_step_lines(final=True).action_approve()
         return True
 
     def action_refuse(self, reason=None):
-        """Department manager or general manager refuse the request, with a reason."""
-        self._crr_check_access(("to_manager", "to_gm"))
+        """The approver of the current step refuses the request, with a reason."""
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for refusing the sample request."))
         for request in self:
-            allowed = (
-                self._crr_is_department_manager(self.env.user)
-                if request.state == "to_manager"
-                else request._crr_is_general_manager(self.env.user)
-            )
-            if not allowed:
-                raise AccessError(self.env._("Only the approver of this step refuses sample request %(name)s.",
-                                             name=request.name))
-            request._crr_set_state(
-                {"state": "refused", "refused_by_id": self.env.uid, "refusal_reason": reason},
-                self.env._("Sample request refused: %(reason)s", reason=reason),
-            )
+            request._crr_check_access(("to_approve",))
+            lines = request.sudo().review_line_ids.filtered(lambda line: line.state == "pending")
+            lines.with_env(self.env)[:1].action_reject(opinion=reason)
         return True
 
     def action_open_refuse_wizard(self):
@@ -283,21 +330,26 @@ class CrrSampleRequest(models.Model):
         }
 
     def action_cancel(self):
-        self._crr_check_access(("draft", "to_manager", "to_gm", "approved"))
+        self._crr_check_access(("draft", "to_approve", "approved"))
         for request in self:
-            request._crr_set_state({"state": "cancelled"}, self.env._("Sample request cancelled."))
+            with crr_scope():
+                request.sudo().write({"state": "cancelled"})
+            request.sudo()._crr_close_round()
+            request.message_post(body=self.env._("Sample request cancelled."), subtype_xmlid="mail.mt_note")
         return True
 
     def _crr_round_decided(self, sample_round):
         """Called (as superuser) when the customer's verdict on a round is recorded."""
         self.ensure_one()
         if sample_round.verdict == "approved":
-            self.sudo().write({"state": "accepted", "accepted_date": fields.Datetime.now()})
+            with crr_scope():
+                self.sudo().write({"state": "accepted", "accepted_date": fields.Datetime.now()})
             orders = self.order_id.filtered(lambda o: o.state in ("draft", "sent"))
             if orders:
                 orders._crr_update_sample_fact()
         elif sample_round.verdict == "rejected":
-            self.sudo().write({"state": "rejected"})
+            with crr_scope():
+                self.sudo().write({"state": "rejected"})
 
     def action_preview_sample(self):
         """The sample as the customer sees it on the portal (and signs it there)."""

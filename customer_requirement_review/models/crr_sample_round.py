@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .crr_record_guard_mixin import crr_flag, crr_scope
+
 VERDICTS = [
     ("pending", "Waiting for the Customer"),
     ("approved", "Approved"),
@@ -14,7 +16,7 @@ class CrrSampleRound(models.Model):
 
     _name = "crr.sample.round"
     _description = "Sample Round"
-    _inherit = ["crr.action.guard.mixin"]
+    _inherit = ["crr.record.guard.mixin"]
     _order = "request_id, sequence, id"
     _check_company_auto = True
 
@@ -70,14 +72,14 @@ class CrrSampleRound(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and self.filtered(lambda r: r.verdict != "pending"):
+        if not crr_flag("action") and self.filtered(lambda r: r.verdict != "pending"):
             raise UserError(self.env._("The customer's verdict on this sample is recorded: the round is kept as it is."))
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent(self):
+    def _crr_kept_message(self):
         if self.filtered(lambda r: r.verdict != "pending" or r.sent_date):
-            raise UserError(self.env._("Sample rounds sent to the customer are kept."))
+            return self.env._("Sample rounds sent to the customer are kept.")
+        return None
 
     # -- verdict ----------------------------------------------------------------------------------
     def _crr_check_verdict_allowed(self):
@@ -101,7 +103,8 @@ class CrrSampleRound(models.Model):
             vals["comments"] = comments
         if signature:
             vals.update(signed_by=signed_by, signed_on=fields.Datetime.now(), signature=signature)
-        self.sudo().write(vals)
+        with crr_scope():
+            self.sudo().write(vals)
         request = self.request_id.sudo()
         labels = dict(VERDICTS)
         request.message_post(

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .crr_record_guard_mixin import crr_flag, crr_scope
+
 TRIAL_STATES = [
     ("draft", "Draft"),
     ("to_gm", "Waiting General Manager"),
@@ -16,22 +18,28 @@ TRIAL_CONTENT_FIELDS = {"partner_id", "product_id", "quantity", "date_start", "d
 
 class CrrTrialRequest(models.Model):
     """Trial use (试用): a product given to a customer for trial use needs the general manager's consent
-    before it leaves (若产品需给顾客试用, 必须经总经理同意后, 方可试用)."""
+    before it leaves (若产品需给顾客试用, 必须经总经理同意后, 方可试用).
+
+    The consent is a subject of the review engine: submitting opens one round asking the final approval
+    department (the general manager); delivering is refused until that round is approved.
+    """
 
     _name = "crr.trial.request"
     _description = "Trial Use Request"
-    _inherit = ["crr.action.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["crr.review.mixin", "crr.record.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
+    _crr_review_line_field = "trial_request_id"
+    _crr_review_lines_field = "review_line_ids"
+    _crr_review_state_field = "state"
+    _crr_review_states = {"in_review": "to_gm", "approved": "approved", "rejected": "refused"}
+
     _crr_action_fields = {
-        "state": "Submit / Approve / Refuse / Deliver / Returned / Bought / Cancel",
-        "gm_id": "Approve (General Manager)",
-        "gm_date": "Approve (General Manager)",
-        "refused_by_id": "Refuse",
-        "refusal_reason": "Refuse",
-        "delivered_date": "Deliver for Trial",
-        "delivered_by_id": "Deliver for Trial",
+        "state": "action_submit, the general manager's approval line (action_approve_gm / action_refuse), "
+        "action_deliver, action_returned, action_sold, action_cancel",
+        "delivered_date": "action_deliver",
+        "delivered_by_id": "action_deliver",
     }
 
     name = fields.Char(
@@ -56,10 +64,11 @@ class CrrTrialRequest(models.Model):
         TRIAL_STATES, string="Status", default="draft", required=True, readonly=True, copy=False, index=True,
         tracking=True,
     )
-    gm_id = fields.Many2one("res.users", string="Approved by General Manager", readonly=True, copy=False)
-    gm_date = fields.Datetime(string="GM Approved On", readonly=True, copy=False)
-    refused_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    refusal_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    review_line_ids = fields.One2many("crr.review.line", "trial_request_id", string="Approvals", copy=False)
+    gm_id = fields.Many2one("res.users", string="Approved by General Manager", compute="_compute_approval")
+    gm_date = fields.Datetime(string="GM Approved On", compute="_compute_approval")
+    refused_by_id = fields.Many2one("res.users", compute="_compute_approval")
+    refusal_reason = fields.Text(compute="_compute_approval")
     delivered_date = fields.Datetime(string="Left the Company On", readonly=True, copy=False)
     delivered_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     result = fields.Text(string="Trial Result", tracking=True)
@@ -75,8 +84,18 @@ class CrrTrialRequest(models.Model):
             record.name = sequence or record.name
         return records
 
+    @api.depends("review_line_ids.state", "review_line_ids.reviewer_id")
+    def _compute_approval(self):
+        for trial in self:
+            approved = trial.review_line_ids.filtered(lambda line: line.state == "approved")[:1]
+            refused = trial.review_line_ids.filtered(lambda line: line.state == "rejected")[:1]
+            trial.gm_id = approved.reviewer_id
+            trial.gm_date = approved.decision_date
+            trial.refused_by_id = refused.reviewer_id
+            trial.refusal_reason = refused.opinion
+
     def write(self, vals):
-        if not self.env.su and TRIAL_CONTENT_FIELDS & vals.keys():
+        if not crr_flag("action") and TRIAL_CONTENT_FIELDS & vals.keys():
             locked = self.filtered(lambda r: r.state != "draft")
             if locked:
                 raise UserError(
@@ -88,10 +107,10 @@ class CrrTrialRequest(models.Model):
                 )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
+    def _crr_kept_message(self):
         if self.filtered(lambda r: r.state != "draft"):
-            raise UserError(self.env._("Submitted trial requests are kept: cancel them instead."))
+            return self.env._("Submitted trial requests are kept: cancel them instead.")
+        return None
 
     def _crr_check_access(self, states):
         self.check_access("write")
@@ -107,53 +126,72 @@ class CrrTrialRequest(models.Model):
                     )
                 )
 
-    def _crr_general_managers(self):
-        self.ensure_one()
-        return self.company_id._crr_general_managers()
-
     def _crr_set_state(self, vals, body):
         for trial in self:
-            trial.sudo().write(vals)
-            trial.activity_unlink(["mail.mail_activity_data_todo"])
+            with crr_scope():
+                trial.sudo().write(vals)
             trial.message_post(body=body, subtype_xmlid="mail.mt_note")
 
+    # -- review engine hooks ------------------------------------------------------------------------
+    def _crr_review_line_name(self, line):
+        return self.env._(
+            "Trial use %(request)s / %(department)s", request=self.name or "", department=line.department_id.name or ""
+        )
+
+    def _crr_review_activity_summary(self):
+        return self.env._("Approve trial use %(request)s (%(customer)s)", request=self.name, customer=self.partner_id.name)
+
+    def _crr_review_reopen_error(self, line):
+        if self.state not in ("to_gm", "approved"):
+            return self.env._("Trial use %(name)s has left the approval: it cannot be reopened.", name=self.name)
+        return None
+
+    def _crr_review_round_ended(self, state, lines):
+        if state == "approved":
+            body = self.env._("Trial use approved by the general manager: the product may leave.")
+        elif state == "rejected":
+            body = self.env._(
+                "Trial use refused by the general manager: %(reason)s",
+                reason="; ".join(filter(None, lines.mapped("opinion"))),
+            )
+        else:
+            return
+        self.sudo().message_post(body=body, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")
+
+    # -- actions -----------------------------------------------------------------------------------
     def action_submit(self):
         self._crr_check_access(("draft",))
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         for trial in self:
-            trial._crr_set_state({"state": "to_gm"}, self.env._("Trial use submitted to the general manager."))
-            for user in trial._crr_general_managers():
-                trial.sudo().activity_schedule(
-                    activity_type_id=todo.id if todo else False,
-                    summary=self.env._("Approve trial use %(name)s", name=trial.name),
-                    user_id=user.id,
+            final = self.env["crr.department"].sudo().search(
+                [("company_id", "=", trial.company_id.id), ("is_final_approval", "=", True)]
+            )
+            if not final:
+                raise UserError(
+                    self.env._(
+                        "Company %(company)s has no final approval department (the general manager): configure "
+                        "one in the review departments.",
+                        company=trial.company_id.name,
+                    )
                 )
+            trial._crr_set_state({"state": "to_gm"}, self.env._("Trial use submitted to the general manager."))
+            trial.sudo()._crr_open_round(final)
         return True
 
-    def action_approve_gm(self):
+    def _crr_gm_lines(self):
         self._crr_check_access(("to_gm",))
+        # decided as the user: the review line checks that the user reviews for the general manager
+        return self.sudo().review_line_ids.filtered(lambda line: line.state == "pending").with_env(self.env)
+
+    def action_approve_gm(self):
         for trial in self:
-            if not (self.env.su or self.env.user in trial._crr_general_managers()):
-                raise AccessError(
-                    self.env._("Only the general manager approves trial use %(name)s.", name=trial.name)
-                )
-            trial._crr_set_state(
-                {"state": "approved", "gm_id": self.env.uid, "gm_date": fields.Datetime.now()},
-                self.env._("Trial use approved by the general manager."),
-            )
+            trial._crr_gm_lines().action_approve()
         return True
 
     def action_refuse(self, reason=None):
-        self._crr_check_access(("to_gm",))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for refusing the trial use."))
         for trial in self:
-            if not (self.env.su or self.env.user in trial._crr_general_managers()):
-                raise AccessError(self.env._("Only the general manager refuses trial use %(name)s.", name=trial.name))
-            trial._crr_set_state(
-                {"state": "refused", "refused_by_id": self.env.uid, "refusal_reason": reason},
-                self.env._("Trial use refused: %(reason)s", reason=reason),
-            )
+            trial._crr_gm_lines().action_reject(opinion=reason)
         return True
 
     def action_open_refuse_wizard(self):
@@ -171,7 +209,9 @@ class CrrTrialRequest(models.Model):
         """The product leaves the company for the trial: only with the general manager's approval."""
         self.check_access("write")
         for trial in self:
-            if trial.state != "approved" or not trial.gm_id:
+            if trial.state != "approved" or not trial.sudo().review_line_ids.filtered(
+                lambda line: line.state == "approved" and line.is_final_approval
+            ):
                 raise UserError(
                     self.env._(
                         "%(name)s cannot leave the company: a product is given to a customer for trial use only "
@@ -200,4 +240,6 @@ class CrrTrialRequest(models.Model):
     def action_cancel(self):
         self._crr_check_access(("draft", "to_gm", "approved"))
         self._crr_set_state({"state": "cancelled"}, self.env._("Trial request cancelled."))
+        for trial in self:
+            trial.sudo()._crr_close_round()
         return True

@@ -14,11 +14,3 @@ class ResCompany(models.Model):
         help="Open a first-batch supply review (新开发改型新顾客首批供货评审) for the first delivery of a new or "
         "modified product, or to a new customer.",
     )
-
-    def _crr_general_managers(self):
-        """Members of the company's final approval departments: the general manager's approvals."""
-        self.ensure_one()
-        departments = self.env["crr.department"].sudo().search(
-            [("company_id", "=", self.id), ("is_final_approval", "=", True)]
-        )
-        return departments.user_ids

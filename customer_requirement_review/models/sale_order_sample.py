@@ -131,8 +131,10 @@ class SaleOrder(models.Model):
             order = order.sudo()
             if order.crr_first_batch_review_ids.filtered(lambda r: r.state != "cancelled"):
                 continue
-            department = self.env["crr.department"].sudo().search(
-                [("company_id", "=", order.company_id.id), ("code", "=", "quality")], limit=1
+            Department = self.env["crr.department"].sudo()
+            company = [("company_id", "=", order.company_id.id)]
+            department = Department.search([*company, ("code", "=", "quality")], limit=1) or Department.search(
+                [*company, ("is_final_approval", "=", True)], limit=1
             )
             vals_list.append({
                 "order_id": order.id,

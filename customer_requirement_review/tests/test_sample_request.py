@@ -20,13 +20,17 @@ def signature_png():
 class SampleMixin:
     @classmethod
     def _sample_users(cls):
+        """The department manager reviews for the Sales department, the GM for the final approval one."""
+        ref = cls.env.ref
         cls.sales_admin = new_test_user(
-            cls.env, login="crr_smp_dept_manager", groups="sales_team.group_sale_manager", name="Dept Manager"
+            cls.env, login="crr_smp_dept_manager", groups="customer_requirement_review.group_crr_reviewer",
+            name="Dept Manager",
         )
-        cls.gm = cls.env.ref("customer_requirement_review.crr_department_general_manager").user_ids[:1] or new_test_user(
+        cls.gm = new_test_user(
             cls.env, login="crr_smp_gm", groups="customer_requirement_review.group_crr_reviewer", name="General Manager"
         )
-        cls.env.ref("customer_requirement_review.crr_department_general_manager").user_ids = [Command.link(cls.gm.id)]
+        ref("customer_requirement_review.crr_department_sales").user_ids = [Command.link(cls.sales_admin.id)]
+        ref("customer_requirement_review.crr_department_general_manager").user_ids = [Command.link(cls.gm.id)]
 
     @classmethod
     def _approved_sample(cls, partner, product, salesperson, **vals):
@@ -46,6 +50,8 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
         super().setUpClass()
         cls._sample_users()
         cls.customer.is_company = True
+        cls.sales_admin_department = cls.dep["sales"]
+        cls.gm_department = cls.dep["general_manager"]
 
     def test_approval_steps_and_guards(self):
         sample = self.env["crr.sample.request"].with_user(self.salesperson).create(
@@ -54,10 +60,10 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
         self.assertEqual(sample.state, "draft")
         self.assertTrue(sample.name.startswith("SMP/"))
         # the status changes only through the actions, even for an administrator
-        with self.assertRaisesRegex(UserError, "Submit / Approve"):
+        with self.assertRaisesRegex(UserError, "action_submit"):
             sample.with_user(self.manager).write({"state": "approved"})
-        with self.assertRaisesRegex(UserError, "Approve \\(General Manager\\)"):
-            sample.with_user(self.manager).write({"gm_id": self.manager.id})
+        with self.assertRaisesRegex(UserError, "action_submit"):
+            sample.with_user(self.manager).write({"submitted_by_id": self.manager.id})
         with self.assertRaises(UserError):
             self.env["crr.sample.request"].with_user(self.salesperson).create(
                 {"partner_id": self.customer.id, "product_id": self.good.id, "state": "accepted"}
@@ -65,23 +71,32 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
         # no sample is sent before both approvals
         with self.assertRaisesRegex(UserError, "not approved"):
             self.env["crr.sample.round"].with_user(self.salesperson).create({"request_id": sample.id})
-        sample.action_submit()
-        self.assertEqual(sample.state, "to_manager")
+        sample.with_user(self.salesperson).action_submit()
+        self.assertEqual(sample.state, "to_approve")
+        # one round of the review engine: the department manager pending, the general manager waiting
+        lines = sample.review_line_ids
+        self.assertEqual(lines.department_id, self.sales_admin_department | self.gm_department)
+        self.assertEqual(
+            {line.department_id: line.state for line in lines},
+            {self.sales_admin_department: "pending", self.gm_department: "waiting"},
+        )
+        self.assertEqual(sample.approval_step, self.sales_admin_department.name)
         # the approved content is locked
         with self.assertRaisesRegex(UserError, "submitted"):
             sample.with_user(self.salesperson).quantity = 30
-        # the salesperson is not the department manager, the department manager not the GM
-        with self.assertRaises(AccessError):
+        # the salesperson is not the department manager, the general manager waits for the manager
+        with self.assertRaises(UserError):
             sample.with_user(self.salesperson).action_approve_manager()
         with self.assertRaises(UserError):
             sample.with_user(self.gm).action_approve_gm()
-        sample.with_user(self.sales_admin).action_approve_manager()
-        self.assertEqual((sample.state, sample.manager_id), ("to_gm", self.sales_admin))
-        self.assertIn(self.gm, sample.activity_ids.user_id)
-        with self.assertRaises(AccessError):
+        sample.with_user(self.sales_admin).action_approve()
+        self.assertEqual((sample.state, sample.manager_id), ("to_approve", self.sales_admin))
+        self.assertIn(self.gm, lines.sudo().activity_ids.user_id)
+        with self.assertRaises(UserError):
             sample.with_user(self.sales_admin).action_approve_gm()
-        sample.with_user(self.gm).action_approve_gm()
+        sample.with_user(self.gm).action_approve()
         self.assertEqual((sample.state, sample.gm_id), ("approved", self.gm))
+        self.assertFalse(lines.sudo().activity_ids)
         # rounds: rework, then approved by the customer (recorded by the salesperson)
         first = self.env["crr.sample.round"].with_user(self.salesperson).create(
             {"request_id": sample.id, "sent_date": fields.Date.today(), "carrier": "SF Express",
@@ -120,6 +135,9 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
         )
         wizard.action_confirm()
         self.assertEqual((sample.state, sample.refused_by_id), ("refused", self.sales_admin))
+        self.assertEqual(sample.refusal_reason, "No capacity this quarter")
+        # the round is closed: the general manager's line is superseded
+        self.assertEqual(set(sample.review_line_ids.mapped("state")), {"rejected", "superseded"})
         with self.assertRaises(UserError):
             sample.with_user(self.salesperson).action_submit()
 
@@ -175,13 +193,14 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
         self.assertEqual(len(review), 1)
         self.assertEqual((review.reason, review.product_ids), ("new_product", self.new_good))
         self.assertEqual(review.department_id, self.dep["quality"])
-        self.assertIn(self.reviewers["quality"], review.activity_ids.user_id)
-        with self.assertRaisesRegex(UserError, "Passed / Failed"):
+        self.assertIn(self.reviewers["quality"], review.review_line_ids.activity_ids.user_id)
+        self.assertEqual(review.review_line_ids.department_id, self.dep["quality"])
+        with self.assertRaisesRegex(UserError, "action_pass"):
             review.with_user(self.reviewers["quality"]).write({"state": "passed"})
         with self.assertRaisesRegex(UserError, "conclusion"):
             review.with_user(self.reviewers["quality"]).action_pass()
         review.with_user(self.reviewers["quality"]).conclusion = "First lot inspected, customer satisfied."
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             review.with_user(self.reviewers["sales"]).action_pass()
         review.with_user(self.reviewers["quality"]).action_pass()
         self.assertEqual((review.state, review.reviewer_id), ("passed", self.reviewers["quality"]))
@@ -203,14 +222,15 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
         # the product does not leave without the general manager's approval
         with self.assertRaisesRegex(UserError, "general manager's approval"):
             trial.with_user(self.salesperson).action_deliver()
-        with self.assertRaisesRegex(UserError, "Deliver"):
+        with self.assertRaisesRegex(UserError, "action_deliver"):
             trial.with_user(self.manager).write({"state": "in_trial"})
         trial.with_user(self.salesperson).action_submit()
         with self.assertRaisesRegex(UserError, "general manager's approval"):
             trial.with_user(self.salesperson).action_deliver()
-        with self.assertRaises(AccessError):
+        self.assertEqual(trial.review_line_ids.department_id, self.gm_department)
+        with self.assertRaises(UserError):
             trial.with_user(self.sales_admin).action_approve_gm()
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             trial.with_user(self.salesperson).action_refuse("no")
         trial.with_user(self.gm).action_refuse("Stock reserved for orders")
         self.assertEqual(trial.state, "refused")
