@@ -75,11 +75,14 @@ class CrrFirstBatchReview(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
+        line_vals = []
         for record in records.sudo():
             sequence = self.env["ir.sequence"].with_company(record.company_id).next_by_code("crr.first.batch.review")
             record.name = sequence or record.name
             if record.department_id:
-                record._crr_open_round(record.department_id)
+                line_vals += record._crr_round_line_vals(record.department_id)
+        # one round per review, the lines of all of them created at once
+        self.sudo()._crr_create_round_lines(line_vals)
         return records
 
     def _crr_kept_message(self):

@@ -111,9 +111,10 @@ class SaleOrder(models.Model):
         orders = self.sudo()
         lines = orders._crr_product_lines().filtered(lambda line: line.product_id.type != "service")
         sold, returning = orders._crr_sales_history()
+        lines_by_order = lines.grouped("order_id")
         result = {}
         for order in orders:
-            products = lines.filtered(lambda line, o=order: line.order_id == o).product_id
+            products = lines_by_order.get(order, lines.browse()).product_id
             if not products:
                 continue
             if order.id not in returning:
@@ -126,16 +127,19 @@ class SaleOrder(models.Model):
 
     def _crr_open_first_batch_reviews(self, candidates):
         Review = self.env["crr.first.batch.review"].sudo()
+        Department = self.env["crr.department"].sudo()
+        departments = {}  # per company: Quality, else the final approval department
         vals_list = []
         for order, (reason, products) in candidates.items():
             order = order.sudo()
             if order.crr_first_batch_review_ids.filtered(lambda r: r.state != "cancelled"):
                 continue
-            Department = self.env["crr.department"].sudo()
-            company = [("company_id", "=", order.company_id.id)]
-            department = Department.search([*company, ("code", "=", "quality")], limit=1) or Department.search(
-                [*company, ("is_final_approval", "=", True)], limit=1
-            )
+            company = order.company_id
+            if company not in departments:
+                domain = [("company_id", "=", company.id)]
+                departments[company] = Department.search([*domain, ("code", "=", "quality")], limit=1) or \
+                    Department.search([*domain, ("is_final_approval", "=", True)], limit=1)
+            department = departments[company]
             vals_list.append({
                 "order_id": order.id,
                 "company_id": order.company_id.id,
