@@ -74,11 +74,14 @@ class CrrFirstBatchReview(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = Sequence.with_company(company).next_by_code("crr.first.batch.review") or self.env._("New")
         records = super().create(vals_list)
         line_vals = []
         for record in records.sudo():
-            sequence = self.env["ir.sequence"].with_company(record.company_id).next_by_code("crr.first.batch.review")
-            record.name = sequence or record.name
             if record.department_id:
                 line_vals += record._crr_round_line_vals(record.department_id)
         # one round per review, the lines of all of them created at once

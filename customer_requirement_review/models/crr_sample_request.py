@@ -156,11 +156,12 @@ class CrrSampleRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        records = super().create(vals_list)
-        for record in records.sudo():
-            sequence = self.env["ir.sequence"].with_company(record.company_id).next_by_code("crr.sample.request")
-            record.name = sequence or record.name
-        return records
+        Sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = Sequence.with_company(company).next_by_code("crr.sample.request") or self.env._("New")
+        return super().create(vals_list)
 
     def write(self, vals):
         if not crr_flag("action") and SAMPLE_CONTENT_FIELDS & vals.keys():

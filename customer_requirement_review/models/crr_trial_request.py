@@ -78,11 +78,12 @@ class CrrTrialRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        records = super().create(vals_list)
-        for record in records.sudo():
-            sequence = self.env["ir.sequence"].with_company(record.company_id).next_by_code("crr.trial.request")
-            record.name = sequence or record.name
-        return records
+        Sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = Sequence.with_company(company).next_by_code("crr.trial.request") or self.env._("New")
+        return super().create(vals_list)
 
     @api.depends("review_line_ids.state", "review_line_ids.reviewer_id")
     def _compute_approval(self):
