@@ -105,6 +105,12 @@ class CrrChangeRequest(models.Model):
         string="Departments Notified", readonly=True, copy=False,
     )
     can_apply = fields.Boolean(compute="_compute_can_apply")
+    crr_retention_date = fields.Date(
+        string="Keep Record Until",
+        compute="_compute_crr_retention_date",
+        help="Kept until the end of the calendar year in which its order is done, plus the company's retention "
+        "period for change requests. Empty while the order runs.",
+    )
 
     _open_order_uniq = models.UniqueIndex(
         "(order_id) WHERE state IN ('draft', 'to_review', 'approved')",
@@ -171,6 +177,14 @@ class CrrChangeRequest(models.Model):
             else:
                 request.display_name = request.name or ""
 
+    @api.depends("order_id.state", "order_id.invoice_status", "company_id.crr_retention_years_change_request")
+    def _compute_crr_retention_date(self):
+        for request in self:
+            company = request.order_id.company_id
+            request.crr_retention_date = company and company._crr_retention_date(
+                request.order_id._crr_done_date(), company.crr_retention_years_change_request
+            )
+
     # -- constraints ---------------------------------------------------------------------------
     def _crr_open_request_message(self, other):
         return self.env._(
@@ -211,6 +225,7 @@ class CrrChangeRequest(models.Model):
     )
 
     def write(self, vals):
+        self._crr_check_write(vals)
         self._crr_check_line_commands(vals)
         if not crr_flag("action") and set(vals) - self._CRR_FREE_FIELDS:
             locked = self.filtered(lambda r: r.state in (*CR_LOCKED_STATES, "cancelled"))

@@ -154,6 +154,12 @@ class CrrComplaint(models.Model):
     acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False, tracking=True)
     closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    crr_retention_date = fields.Date(
+        string="Keep Record Until",
+        compute="_compute_crr_retention_date",
+        help="Kept until the end of the calendar year in which the complaint is closed, plus the company's "
+        "retention period for complaints.",
+    )
     days_to_close = fields.Float(string="Days to Close", readonly=True, copy=False, aggregator="avg")
     # -- investigation (internal only) --
     containment_action = fields.Text(tracking=True, help="Immediate action taken to protect the customer.")
@@ -219,6 +225,14 @@ class CrrComplaint(models.Model):
             days = company[f"crr_complaint_close_days_{severity}"]
             complaint.ack_deadline = start + timedelta(hours=hours)
             complaint.close_deadline = start + timedelta(days=days)
+
+    @api.depends("closed_date", "company_id.crr_retention_years_complaint")
+    def _compute_crr_retention_date(self):
+        for complaint in self:
+            complaint.crr_retention_date = complaint.company_id._crr_retention_date(
+                complaint.closed_date and complaint.closed_date.date(),
+                complaint.company_id.crr_retention_years_complaint,
+            )
 
     def _compute_action_count(self):
         counts = dict(

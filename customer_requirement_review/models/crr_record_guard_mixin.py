@@ -105,11 +105,16 @@ class CrrRecordGuardMixin(models.AbstractModel):
             self._crr_check_create_vals(vals_list)
         return super().create(vals_list)
 
-    def write(self, vals):
+    def _crr_check_write(self, vals):
+        """Refuse a direct write of action-only fields (models with their own write checks call it first, so
+        that the refusal names the action)."""
         if self._crr_action_fields and not self._crr_guard_open():
             for field_name in self._crr_action_fields.keys() & vals.keys():
                 if any(not self._crr_same_value(record, field_name, vals[field_name]) for record in self):
                     self._crr_refuse_action_field(field_name)
+
+    def write(self, vals):
+        self._crr_check_write(vals)
         return super().write(vals)
 
     def _crr_kept_message(self):

@@ -209,7 +209,11 @@ class CrrReviewLine(models.Model):
         """Whether the line's subject still accepts decisions on it (in review, current round)."""
         self.ensure_one()
         subject = self._crr_subject()
-        return subject._crr_accepts_decisions() and self.round == subject._crr_review_round()
+        return (
+            self.state in OPEN_LINE_STATES
+            and subject._crr_accepts_decisions()
+            and self.round == subject._crr_review_round()
+        )
 
     def _crr_requester(self):
         self.ensure_one()
@@ -337,14 +341,6 @@ class CrrReviewLine(models.Model):
                     self.env._(
                         "The review line %(line)s is already decided and read-only; a review manager may "
                         "reopen it with a reason.",
-                        line=line.display_name,
-                    )
-                )
-            if line.state == "superseded":
-                raise UserError(
-                    self.env._(
-                        "The review line %(line)s belongs to a review that is no longer open (earlier round "
-                        "or review not in progress).",
                         line=line.display_name,
                     )
                 )
@@ -562,14 +558,15 @@ class CrrReviewLine(models.Model):
     _CRR_FREE_FIELDS = frozenset({"last_reminder_date", "message_main_attachment_id", "activity_ids"})
 
     def write(self, vals):
+        self._crr_check_write(vals)
         if not crr_flag("action") and set(vals) - self._CRR_FREE_FIELDS:
             self.check_access("write")
             closed = self.filtered(lambda line: line.state not in OPEN_LINE_STATES)
             if closed:
                 raise UserError(
                     self.env._(
-                        "The review line %(line)s is decided and read-only; a review manager may reopen it "
-                        "with a reason.",
+                        "The review line %(line)s is decided or closed and read-only; a review manager may reopen "
+                        "a decided line of the current round with a reason (action_reopen).",
                         line=closed[0].display_name,
                     )
                 )

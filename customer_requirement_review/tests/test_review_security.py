@@ -76,5 +76,8 @@ class TestReviewSecurity(CrrReviewCommon):
         order.action_request_review()
         line = order._crr_round_lines()
         line.with_user(self.reviewers["sales"]).action_approve()
-        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+        # no group may delete review lines, and the record guard refuses the superuser too
+        with self.assertRaisesRegex(AccessError, "not allowed to delete"):
             line.with_user(self.manager).unlink()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            line.sudo().unlink()

@@ -1,0 +1,137 @@
+"""The review engine's rules: approvals never stand on terms they did not see, the next round after a rejection,
+no approval over a deficiency, clean rounds, the retention date."""
+
+from datetime import date
+
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common_change_request import CrrChangeRequestCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReviewEngine(CrrChangeRequestCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.activity_type = cls.env.ref("customer_requirement_review.mail_activity_crr_review")
+
+    def _line(self, order, code):
+        return order._crr_round_lines().filtered(lambda line: line.department_id.code == code)
+
+    def _special_in_review(self, approve=()):
+        order = self._order(products=[self.new_good])
+        order.with_user(self.salesperson).action_request_review()
+        for code in approve:
+            self._line(order, code).with_user(self.reviewers[code]).action_approve()
+        return order
+
+    def _states(self, order):
+        return {line.department_id.code: line.state for line in order._crr_round_lines()}
+
+    def test_edit_during_review_reopens_the_departments_concerned(self):
+        order = self._special_in_review(approve=("sales", "technical", "quality", "finance", "production"))
+        finance = self._line(order, "finance")
+        order.with_user(self.salesperson).payment_term_id = self.term_30
+        states = self._states(order)
+        # finance reviews payment terms: its approval is reopened; the others' stand or continue
+        self.assertEqual(states["finance"], "pending")
+        self.assertFalse(finance.reviewer_id or finance.decision_date)
+        self.assertIn("Terms changed during the review", finance.reopen_reason)
+        self.assertEqual(finance.activity_ids.activity_type_id, self.activity_type)
+        self.assertEqual(
+            {code: states[code] for code in ("sales", "technical", "quality", "production")},
+            dict.fromkeys(("sales", "technical", "quality", "production"), "approved"),
+        )
+        self.assertEqual((states["procurement"], states["general_manager"]), ("pending", "waiting"))
+        self.assertEqual((order.review_state, order.review_round), ("in_review", 1))
+        self.assertIn("Finance", order.message_ids[0].body)
+        # the quotation confirms only once finance approved the new terms too
+        self._approve_all(order)
+        self.assertEqual(order.review_state, "approved")
+
+    def test_edit_during_review_asks_departments_newly_required(self):
+        order = self._order(products=[self.service])
+        order.with_user(self.salesperson).action_request_review()
+        self.assertEqual(set(self._states(order)), {"sales"})
+        self.assertEqual(order.contract_type, "regular")
+        # a new product for the customer: a special contract, every department and the general manager
+        order.with_user(self.salesperson).write(
+            {"order_line": [Command.create({"product_id": self.new_good.id, "product_uom_qty": 1})]}
+        )
+        states = self._states(order)
+        self.assertEqual(set(states), set(self.dep))
+        self.assertEqual(states["general_manager"], "waiting")
+        self.assertEqual(order.contract_type, "special")
+        self.assertEqual(order.review_round, 1)
+        self._approve_all(order)
+        self.assertEqual(order.review_state, "approved")
+
+    def test_next_round_after_rejection(self):
+        order = self._special_in_review(
+            approve=("sales", "technical", "production", "procurement", "logistics", "finance")
+        )
+        self._line(order, "quality").with_user(self.reviewers["quality"]).action_reject(opinion="No salt spray test")
+        self.assertEqual(order.review_state, "rejected")
+        # clean round: the final approval that never opened is superseded, no activity is left
+        self.assertEqual(self._states(order)["general_manager"], "superseded")
+        self.assertFalse(order._crr_round_lines().activity_ids)
+        # the salesperson revises the payment terms; the next round asks the rejecting department, those the
+        # changes concern and the final approval; the other approvals are carried over
+        order.with_user(self.salesperson).payment_term_id = self.term_30
+        self.assertEqual((order.review_state, order.crr_rereview_kinds), ("rejected", "payment"))
+        order.with_user(self.salesperson).action_request_review()
+        lines = order._crr_round_lines()
+        asked = lines.filtered(lambda line: line.state in ("pending", "waiting"))
+        self.assertEqual(set(asked.department_id.mapped("code")), {"quality", "finance", "general_manager"})
+        carried = lines.filtered("carried_over")
+        self.assertEqual(
+            set(carried.department_id.mapped("code")), {"sales", "technical", "production", "procurement", "logistics"}
+        )
+
+    def test_no_approval_over_a_deficiency_of_any_department(self):
+        order = self._order(products=[self.service])
+        requirement = self.env["crr.requirement"].create(
+            {"order_id": order.id, "name": "Salt spray 96h", "department_id": self.dep["quality"].id,
+             "response": "deviation"}
+        )
+        order.with_user(self.salesperson).action_request_review()
+        sales = self._line(order, "sales")
+        self.assertEqual(order._crr_round_lines(), sales)
+        # quality does not review this order, but its open deviation blocks the approval of the review
+        with self.assertRaisesRegex(UserError, "cannot be approved while requirements are unanswered"):
+            sales.with_user(self.reviewers["sales"]).action_approve()
+        requirement.resolution = "Customer accepts 72h"
+        requirement.action_close_deficiency()
+        self.assertEqual(order.review_state, "in_review")
+        # a requirement without department belongs to sales
+        unanswered = self.env["crr.requirement"].create({"order_id": order.id, "name": "Packing in wooden crates"})
+        with self.assertRaisesRegex(UserError, "Sales department must answer its requirements"):
+            sales.with_user(self.reviewers["sales"]).action_approve()
+        unanswered.response = "comply"
+        sales.with_user(self.reviewers["sales"]).action_approve()
+        self.assertEqual(order.review_state, "approved")
+
+    def test_cancelled_review_rounds_are_clean(self):
+        order = self._special_in_review(approve=("sales",))
+        round_lines = order._crr_round_lines()
+        self.assertTrue(round_lines.activity_ids)
+        order.with_user(self.salesperson).action_cancel()
+        self.assertEqual(order.review_state, "to_review")
+        self.assertEqual(set(self._states(order).values()), {"approved", "superseded"})
+        self.assertFalse(round_lines.activity_ids)
+        # a decision on a superseded line is refused
+        with self.assertRaisesRegex(UserError, "no longer open"):
+            self._line(order, "quality").with_user(self.reviewers["quality"]).action_approve()
+
+    def test_retention_date(self):
+        order = self._order()
+        self.assertFalse(order.crr_retention_date)
+        order.with_user(self.salesperson).action_cancel()
+        year = order.date_order.year
+        self.assertEqual(order.crr_retention_date, date(year + 1, 12, 31))
+        self.company.crr_retention_years_order = 3
+        order.invalidate_recordset(["crr_retention_date"])
+        self.assertEqual(order.crr_retention_date, date(year + 3, 12, 31))
