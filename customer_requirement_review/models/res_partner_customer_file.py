@@ -64,10 +64,13 @@ class ResPartner(models.Model):
 
     def _compute_crr_contact_count(self):
         customers = self.commercial_partner_id
-        groups = self.env["crr.customer.contact"]._read_group(
-            [("partner_id", "in", customers.ids)], ["partner_id"], ["__count", "date:max"]
-        )
-        stats = {partner: (count, last) for partner, count, last in groups}
+        Contact = self.env["crr.customer.contact"]
+        counts = dict(Contact._read_group([("partner_id", "in", customers.ids)], ["partner_id"], ["__count"]))
+        # the last contact that took place (planned visits and audits are not contacts yet)
+        lasts = dict(Contact._read_group(
+            [("partner_id", "in", customers.ids), ("date", "<=", fields.Datetime.now())], ["partner_id"], ["date:max"]
+        ))
+        stats = {partner: (counts.get(partner, 0), lasts.get(partner, False)) for partner in customers}
         for partner in self:
             count, last = stats.get(partner.commercial_partner_id, (0, False))
             partner.crr_contact_count = count
