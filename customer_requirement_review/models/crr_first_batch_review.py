@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .crr_record_guard_mixin import crr_scope
+from .crr_step_check import crr_check_step
 
 FIRST_BATCH_STATES = [
     ("open", "To Review"),
@@ -111,12 +112,7 @@ class CrrFirstBatchReview(models.Model):
 
     # -- actions -----------------------------------------------------------------------------------
     def _crr_my_lines(self):
-        self.check_access("write")
-        for review in self:
-            if review.company_id not in self.env.companies:
-                raise AccessError(self.env._("%(name)s belongs to another company.", name=review.name))
-            if review.state != "open":
-                raise UserError(self.env._("%(name)s is already decided.", name=review.name))
+        crr_check_step(self, ("open",))
         # decided as the user: the review line checks that the user reviews for the department
         return self.sudo().review_line_ids.filtered(lambda line: line.state == "pending").with_env(self.env)
 

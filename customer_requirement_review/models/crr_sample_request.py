@@ -1,8 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
 from .crr_sample_round import VERDICTS
+from .crr_step_check import crr_check_step
 
 SAMPLE_STATES = [
     ("draft", "Draft"),
@@ -238,22 +239,7 @@ class CrrSampleRequest(models.Model):
         return manager | final
 
     def _crr_check_access(self, states):
-        """Access and company of the user to the requests, and their state, before any sudo write."""
-        self.check_access("write")
-        allowed = self.env.companies
-        for request in self:
-            if request.company_id not in allowed:
-                raise AccessError(
-                    self.env._("Sample request %(name)s belongs to another company.", name=request.name)
-                )
-            if request.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Sample request %(name)s is %(state)s: this step is not possible now.",
-                        name=request.name,
-                        state=dict(SAMPLE_STATES)[request.state],
-                    )
-                )
+        crr_check_step(self, states)
 
     def _crr_step_lines(self, final):
         """The pending approval lines of the step (the general manager's with ``final``)."""

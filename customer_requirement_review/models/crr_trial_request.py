@@ -1,7 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_step_check import crr_check_step
 
 TRIAL_STATES = [
     ("draft", "Draft"),
@@ -114,18 +115,7 @@ class CrrTrialRequest(models.Model):
         return None
 
     def _crr_check_access(self, states):
-        self.check_access("write")
-        for trial in self:
-            if trial.company_id not in self.env.companies:
-                raise AccessError(self.env._("Trial request %(name)s belongs to another company.", name=trial.name))
-            if trial.state not in states:
-                raise UserError(
-                    self.env._(
-                        "Trial request %(name)s is %(state)s: this step is not possible now.",
-                        name=trial.name,
-                        state=dict(TRIAL_STATES)[trial.state],
-                    )
-                )
+        crr_check_step(self, states)
 
     def _crr_set_state(self, vals, body):
         for trial in self:
