@@ -18,6 +18,7 @@
         "security/ir_rules.xml",
         "security/crr_satisfaction_security.xml",
         "security/crr_capa_security.xml",
+        "security/crr_customer_file_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -27,6 +28,7 @@
         "data/ir_cron_data.xml",
         "data/crr_change_request_data.xml",
         "data/crr_capa_data.xml",
+        "data/crr_customer_file_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -40,6 +42,8 @@
         "report/crr_complaint_templates.xml",
         "report/crr_capa_report.xml",
         "report/crr_capa_templates.xml",
+        "report/crr_sample_approval_report.xml",
+        "report/crr_sample_approval_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -63,13 +67,25 @@
         "views/crr_satisfaction_score_views.xml",
         "views/crr_satisfaction_campaign_views.xml",
         "views/survey_views.xml",
+        "views/crr_customer_grade_views.xml",
+        "views/crr_customer_contact_views.xml",
+        "views/res_partner_customer_file_views.xml",
+        "views/sale_order_customer_file_views.xml",
+        "views/crr_review_line_customer_file_views.xml",
+        "views/crr_sample_request_views.xml",
+        "views/crr_trial_request_views.xml",
+        "views/crr_first_batch_review_views.xml",
+        "views/res_config_settings_customer_file_views.xml",
+        "views/crr_sample_portal_templates.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
         "wizard/crr_contract_type_wizard_views.xml",
+        "wizard/crr_sample_refuse_wizard_views.xml",
         # menus last
         "views/customer_requirement_review_menus.xml",
         "views/crr_capa_menus.xml",
+        "views/customer_file_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
@@ -77,6 +93,7 @@
         "demo/crr_change_request_demo.xml",
         "demo/crr_complaint_demo.xml",
         "demo/crr_capa_demo.xml",
+        "demo/crr_customer_file_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,3 +1,4 @@
 from . import xlsx
 from . import sale_portal
 from . import complaint_portal
+from . import sample_portal

@@ -36,3 +36,16 @@ from . import crr_quality_investigation
 from . import crr_field_service
 from . import crr_complaint_capa
 from . import crr_review_line_capa
+from . import res_company_customer_file
+from . import res_config_settings_customer_file
+from . import crr_customer_grade
+from . import crr_customer_contact
+from . import res_partner_customer_file
+from . import sale_order_customer_file
+from . import crr_review_line_customer_file
+from . import crr_review_line_sample
+from . import crr_sample_request
+from . import crr_sample_round
+from . import crr_trial_request
+from . import crr_first_batch_review
+from . import sale_order_sample

@@ -12,6 +12,13 @@ def remove_orders(env, order_ids):
         return
     cr = env.cr
     cr.execute("DELETE FROM crr_review_line WHERE order_id = ANY(%s)", [list(order_ids)])
+    # first-batch supply reviews opened when the orders were confirmed, with their review lines
+    cr.execute(
+        "DELETE FROM crr_review_line WHERE first_batch_review_id IN "
+        "(SELECT id FROM crr_first_batch_review WHERE order_id = ANY(%s))",
+        [list(order_ids)],
+    )
+    cr.execute("DELETE FROM crr_first_batch_review WHERE order_id = ANY(%s)", [list(order_ids)])
     cr.execute("DELETE FROM crr_change_request WHERE order_id = ANY(%s)", [list(order_ids)])
     env.invalidate_all()
     orders = env["sale.order"].browse(order_ids).exists()

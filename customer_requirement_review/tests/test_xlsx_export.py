@@ -78,5 +78,5 @@ class TestXlsxExport(HttpCase):
         self.assertEqual(action["type"], "ir.actions.act_url")
         self.assertIn(",".join(str(i) for i in departments.ids), action["url"])
         self.authenticate("crr_xlsx_manager", "crr_xlsx_manager")
-        response = self.url_open("/customer_requirement_review/xlsx/res.partner?ids=1")
+        response = self.url_open("/customer_requirement_review/xlsx/res.users?ids=1")
         self.assertNotEqual(response.status_code, 200)
