@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from .crr_review_line import REQUEST_ACTIONS
+
 # the class loaded just before this one (models/__init__.py): its action-only fields are kept
 from .crr_review_line_capa import CrrReviewLine as CrrReviewLineBase
 
