@@ -292,6 +292,7 @@ class CrrReviewLine(models.Model):
         activities = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         if activities:
             activities.unlink()
+            self.invalidate_recordset(["activity_ids"])
 
     def _crr_deadline_from(self, date):
         company = self.company_id[:1] or self.env.company
@@ -329,6 +330,8 @@ class CrrReviewLine(models.Model):
         if vals_list:
             with crr_scope("no_subscribe"):
                 self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+            # the lines' activities as cached in this transaction are no longer what the database holds
+            self.invalidate_recordset(["activity_ids"])
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """Reviewers are not made followers of the lines their activities are on.
