@@ -43,6 +43,7 @@
         "views/sale_order_views.xml",
         "views/crr_change_request_views.xml",
         "views/sale_order_change_views.xml",
+        "views/sale_order_online_views.xml",
         "views/res_config_settings_views.xml",
         "views/crr_complaint_action_views.xml",
         "views/crr_complaint_views.xml",

@@ -22,3 +22,5 @@ from . import crr_change_request_line
 from . import crr_complaint
 from . import crr_complaint_action
 from . import res_partner
+from . import sale_order_online
+from . import payment_transaction

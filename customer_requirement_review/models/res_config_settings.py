@@ -14,6 +14,8 @@ class ResConfigSettings(models.TransientModel):
     crr_review_deadline_days = fields.Integer(related="company_id.crr_review_deadline_days", readonly=False)
     crr_four_eyes = fields.Boolean(related="company_id.crr_four_eyes", readonly=False)
     crr_block_unreviewed_send = fields.Boolean(related="company_id.crr_block_unreviewed_send", readonly=False)
+    crr_online_policy = fields.Selection(related="company_id.crr_online_policy", readonly=False)
+    crr_online_exempt_domain = fields.Char(related="company_id.crr_online_exempt_domain", readonly=False)
     # -- complaints
     crr_complaint_ack_hours_minor = fields.Integer(related="company_id.crr_complaint_ack_hours_minor", readonly=False)
     crr_complaint_ack_hours_major = fields.Integer(related="company_id.crr_complaint_ack_hours_major", readonly=False)

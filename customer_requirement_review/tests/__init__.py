@@ -29,3 +29,5 @@ from . import test_reliability_concurrency
 from . import test_reliability_roles
 from . import test_reliability_xmlrpc
 from . import test_reliability_batches
+from . import test_online_orders
+from . import test_online_payment
