@@ -7,6 +7,9 @@ source "$(dirname "$0")/lib.sh"
 "$REPO_ROOT/tools/lint.sh"
 
 DB=${CRR_TEST_DB:-crr_test_$$}
+# the e-commerce and the demo payment provider are installed too (not dependencies of the addon): the tests of
+# online payment and checkout (tests/test_online_payment.py) run only where they are installed
+MODULES=${CRR_TEST_MODULES:-$ADDON,website_sale,payment_demo}
 started=$(pg_start)
 conf=$(write_odoo_conf "$DB")
 cleanup() {
@@ -21,9 +24,9 @@ if [ "${CRR_KEEP_DB:-0}" = 1 ] && db_exists "$DB"; then
     log "updating $ADDON in the kept database $DB"
     odoo_cmd -c "$conf" -d "$DB" -u "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
 else
-    log "installing $ADDON into the throw-away database $DB"
+    log "installing $MODULES into the throw-away database $DB"
     psql_admin -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
-    odoo_cmd -c "$conf" -d "$DB" -i "$ADDON" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+    odoo_cmd -c "$conf" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
 fi
 
 log "running the tests"
