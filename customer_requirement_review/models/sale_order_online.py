@@ -184,8 +184,12 @@ class SaleOrder(models.Model):
     def _crr_online_responsible(self):
         """Who is told what to do with an order confirmed without a salesperson."""
         self.ensure_one()
-        return self.user_id or self.team_id.user_id or self.env.ref("base.user_admin", raise_if_not_found=False) \
-            or self.env["res.users"].browse(SUPERUSER_ID)
+        candidates = (self.user_id, self.team_id.user_id, self.env.ref("base.user_admin", raise_if_not_found=False))
+        for user in candidates:
+            # a person: not OdooBot (orders created by the system), the public user, a portal user nor archived
+            if user and user.id != SUPERUSER_ID and user.active and not user.share:
+                return user
+        return self.env["res.users"].browse(SUPERUSER_ID)
 
     def _crr_online_activity(self, summary, note):
         self.ensure_one()

@@ -130,6 +130,8 @@ class TestOnlinePayment(HttpCase):
         self.assertEqual(order.crr_online_state, "held")
         self.assertEqual(order.review_state, "in_review")
         self.assertIn("Paid online: confirm once reviewed", self._activity_summaries(order))
+        # the payment transaction's post-processing handled it (not a later, generic confirmation)
+        self.assertTrue(any(f"The customer paid {order.name} online" in (m.body or "") for m in order.message_ids))
 
     def test_quotation_review_after(self):
         self._set_policy("review_after")
