@@ -115,6 +115,8 @@ class SaleOrder(models.Model):
     def _crr_online_handle(self, decision, channel):
         """Record ``decision`` on the quotation ``self`` and tell the salesperson what to do."""
         self.ensure_one()
+        # written in the language of the person who reads it (a payment runs in the customer's)
+        self = self._crr_in_responsible_lang()  # noqa: PLW0642
         order = self.sudo()
         if decision == "exempt":
             order.with_context(crr_no_rereview=True).write({"crr_online_state": "exempt", "review_state": "not_required"})
@@ -158,6 +160,11 @@ class SaleOrder(models.Model):
             )
         order._message_log(body=note)
         order._crr_online_activity(summary, note)
+
+    def _crr_in_responsible_lang(self):
+        self.ensure_one()
+        lang = self._crr_online_responsible().lang
+        return self.with_context(lang=lang) if lang else self
 
     def _crr_online_channel_label(self, channel):
         self.ensure_one()
@@ -211,21 +218,24 @@ class SaleOrder(models.Model):
                 pending.sudo().write({"crr_online_state": "reviewed"})
                 pending._crr_hold_deliveries(False)
                 for order in pending:
+                    order = order._crr_in_responsible_lang()
                     order.sudo()._message_log(
-                        body=self.env._("The review of this order confirmed online is approved: its deliveries are "
-                                        "released.")
+                        body=order.env._("The review of this order confirmed online is approved: its deliveries are "
+                                         "released.")
                     )
             for order in orders - pending:
+                order = order._crr_in_responsible_lang()
                 order._crr_online_activity(
-                    self.env._("Review approved: confirm the paid order"),
-                    self.env._("The review of %(order)s, paid online, is approved: confirm the order.",
-                               order=order.name),
+                    order.env._("Review approved: confirm the paid order"),
+                    order.env._("The review of %(order)s, paid online, is approved: confirm the order.",
+                                order=order.name),
                 )
         else:
             for order in orders:
+                order = order._crr_in_responsible_lang()
                 order._crr_online_activity(
-                    self.env._("Review rejected: agree with the customer"),
-                    self.env._(
+                    order.env._("Review rejected: agree with the customer"),
+                    order.env._(
                         "The review of %(order)s, paid online, is rejected. Agree with the customer: cancel the order "
                         "and refund the payment, or change the order.",
                         order=order.name,

@@ -152,3 +152,13 @@ class TestOrdersConfirmedWithoutSalesperson(CrrReviewCommon):
         with self.assertRaisesRegex(UserError, "cannot be written directly"):
             order.write({"crr_online_state": "exempt"})
         self.assertFalse(order.crr_online_state)
+
+    def test_activity_in_the_salespersons_language(self):
+        # the payment runs in the customer's language; the salesperson reads theirs
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["customer_requirement_review"], ["zh_CN"], overwrite=True)
+        self.salesperson.lang = "zh_CN"
+        self.company.crr_online_policy = "review_after"
+        order = self._special_quotation()
+        order.sudo().with_context(lang="en_US").action_confirm()
+        self.assertEqual(self._activities(order).summary, "评审前已在线确认")
