@@ -1,9 +1,9 @@
 # The two commands of the README: `make run` and `make test`. Variables: see README.md.
-.PHONY: run test setup lint lint-basic readme upgrade multiserver bench pg-stop help
 
 help:
 	@echo "make run    - Odoo 19 with customer_requirement_review and demo data on http://127.0.0.1:$${PORT:-8069}"
 	@echo "make test   - lint, then the addon's tests (pytest-odoo) in a throw-away database"
+	@echo "make compat - Odoo's own sale and sale_management tests with the addon installed (README: compatibility)"
 	@echo "make setup  - only the setup both commands run first"
 	@echo "make lint   - OCA's checks on the whole repository (make test runs a basic lint only)"
 	@echo "make readme - the addons' README.rst and index.html from their readme/ fragments"
@@ -17,6 +17,9 @@ run:
 
 test:
 	@bash tools/test.sh
+
+compat:
+	@bash tools/compat.sh
 
 setup:
 	@bash tools/setup.sh

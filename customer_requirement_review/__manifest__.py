@@ -55,6 +55,7 @@
         "views/crr_change_request_views.xml",
         "views/sale_order_change_views.xml",
         "views/crr_complaint_route_views.xml",
+        "views/sale_order_online_views.xml",
         "views/res_config_settings_views.xml",
         "views/crr_complaint_action_views.xml",
         "views/crr_complaint_views.xml",

@@ -38,6 +38,7 @@ def main():
     parser.add_argument("--height", type=int, default=900)
     parser.add_argument("--wait", type=float, default=6.0, help="seconds for the web client to render")
     parser.add_argument("--click", help="CSS selector to click before the screenshot (e.g. a notebook tab)")
+    parser.add_argument("--scroll-to", help="CSS selector to scroll into view before the screenshot (e.g. a setting)")
     args = parser.parse_args()
 
     session = login(args.url, args.db, args.login, args.password)
@@ -79,6 +80,10 @@ def main():
         if args.click:
             call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(args.click)})?.click()")
             time.sleep(2)
+        if args.scroll_to:
+            call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(args.scroll_to)})"
+                                                "?.scrollIntoView({block: 'center'})")
+            time.sleep(1)
         shot = call("Page.captureScreenshot", format="png")
         with open(args.out, "wb") as handle:
             handle.write(base64.b64decode(shot["data"]))

@@ -25,6 +25,9 @@ fi
 
 DB=${CRR_TEST_DB:-crr_test_$$}
 UPGRADE_DB=${DB}_upgrade
+# the e-commerce and the demo payment provider are installed too (not dependencies of the addons): the tests
+# of online payment and checkout (tests/test_online_payment.py) run only where they are installed
+CRR_TEST_EXTRA_MODULES=${CRR_TEST_EXTRA_MODULES-website_sale,payment_demo}
 started=$(pg_start)
 conf=$(write_odoo_conf "$DB")
 work=$(mktemp -d "${TMPDIR:-/tmp}/crr-test.XXXXXX")
@@ -49,9 +52,9 @@ if [ "${CRR_KEEP_DB:-0}" = 1 ] && db_exists "$DB"; then
     log "updating $addons in the kept database $DB"
     odoo_cmd -c "$conf" -d "$DB" -i "$addons" -u "$addons" "${odoo_quiet[@]}"
 else
-    log "installing $addons into the throw-away database $DB"
+    log "installing $addons${CRR_TEST_EXTRA_MODULES:+,$CRR_TEST_EXTRA_MODULES} into the throw-away database $DB"
     psql_admin -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
-    odoo_cmd -c "$conf" -d "$DB" -i "$addons" "${odoo_quiet[@]}"
+    odoo_cmd -c "$conf" -d "$DB" -i "$addons${CRR_TEST_EXTRA_MODULES:+,$CRR_TEST_EXTRA_MODULES}" "${odoo_quiet[@]}"
 fi
 steps=("install $addons|ok|$((SECONDS - t0))")
 

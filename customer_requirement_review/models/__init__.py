@@ -49,3 +49,5 @@ from . import crr_sample_round
 from . import crr_trial_request
 from . import crr_first_batch_review
 from . import sale_order_sample
+from . import sale_order_online
+from . import payment_transaction

@@ -176,14 +176,20 @@ class CrrReviewRule(models.Model):
 
     @api.model
     def _crr_setup_companies(self, companies):
-        """Give each company its own copy of the default departments and review rules."""
+        """Give each company its own copy of the default departments and review rules.
+
+        Runs with the module's rights (sudo): it is called when a company is created, by any user allowed to
+        create companies, who need not be a review manager. A department code or the rules a company already has
+        are left alone, so that it can run again for existing companies.
+        """
+        companies = companies.sudo()
         Department = self.env["crr.department"].sudo()
         templates = Department.browse()
         for code in self._DEFAULT_DEPARTMENT_CODES:
             template = self.env.ref(f"customer_requirement_review.crr_department_{code}", raise_if_not_found=False)
             if template:
                 templates |= template.sudo()
-        rules = self.browse()
+        rules = self.sudo().browse()
         for xmlid in self._DEFAULT_RULES:
             rule = self.env.ref(f"customer_requirement_review.{xmlid}", raise_if_not_found=False)
             if rule:
@@ -198,9 +204,10 @@ class CrrReviewRule(models.Model):
             for template in templates:
                 if template.code not in by_code:
                     by_code[template.code] = template.copy({"company_id": company.id, "user_ids": [(5, 0, 0)]})
+            if company.id in with_rules:
+                # the company has its rules (its own, or this function ran for it before)
+                continue
             for rule in rules:
-                if rule.company_id == company or company.id in with_rules:
-                    continue
                 departments = Department.browse(
                     [by_code[d.code].id for d in rule.department_ids if d.code in by_code]
                 )

@@ -1,8 +1,10 @@
+import ast
 from datetime import date
 from itertools import pairwise
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 
 class ResCompany(models.Model):
@@ -12,7 +14,9 @@ class ResCompany(models.Model):
     crr_review_mode = fields.Selection(
         [("off", "Off"), ("special", "Special contracts only"), ("all", "Every order")],
         string="Requirement Review Required",
-        default="all",
+        # off at install and in new companies: their departments have no reviewers yet, and orders already
+        # being sold, paid online or confirmed by other apps must not be stopped before the review is set up
+        default="off",
         required=True,
         help="Off: quotations are confirmed without review. Special contracts only: only orders the "
         "review rules classify as special must pass review. Every order: every quotation that a "
@@ -50,7 +54,8 @@ class ResCompany(models.Model):
         string="Block Sending Unreviewed Quotations",
         default=True,
         help="Until its review is approved, a quotation that requires review cannot be sent by "
-        "e-mail nor signed or paid on the customer portal.",
+        "e-mail, nor signed or paid on the customer portal when the policy for orders confirmed without a "
+        "salesperson is to review them first.",
     )
 
     # -- records kept (years after the record is done, counted in calendar years) -------------------
@@ -130,13 +135,65 @@ class ResCompany(models.Model):
         "campaign gets a follow-up complaint.",
     )
 
+    # -- orders that no salesperson confirms (paid online, e-commerce, other apps) -------------------
+    crr_online_policy = fields.Selection(
+        [
+            ("review_first", "Review before the customer signs or pays"),
+            ("exempt", "Exempt the orders matching a condition"),
+            ("review_after", "Confirm, then review (deliveries held until approved)"),
+        ],
+        string="Orders Confirmed Without a Salesperson",
+        default="review_after",
+        required=True,
+        help="What happens to an order that needs review when no salesperson confirms it: paid online, "
+        "checked out in the e-commerce, signed on the portal, or confirmed by another app or an automated "
+        "action. Review before: the customer cannot sign or pay the quotation on the portal before its review "
+        "is approved; a payment that arrives anyway is recorded and the quotation waits for its review. "
+        "Exempt: the orders matching the condition are confirmed without review; the others are handled as "
+        "'Review before'. Confirm, then review: the order is confirmed, its review is requested at once and, "
+        "with Inventory, its deliveries are held until the review is approved.",
+    )
+    crr_online_exempt_domain = fields.Char(
+        string="Exempt Orders Condition",
+        default="[]",
+        help="With the policy 'Exempt', orders confirmed without a salesperson that match this condition "
+        "(e.g. sales team, website, amount) are confirmed without review. An empty condition exempts them all.",
+    )
+
+    @api.constrains("crr_online_exempt_domain")
+    def _check_crr_online_exempt_domain(self):
+        for company in self:
+            company._crr_online_exempt_domain()
+
+    def _crr_online_exempt_domain(self):
+        """The exemption condition as a domain list, or a ValidationError saying what is wrong."""
+        self.ensure_one()
+        text = (self.crr_online_exempt_domain or "").strip() or "[]"
+        try:
+            value = ast.literal_eval(text)
+            if not isinstance(value, list | tuple):
+                raise ValueError(self.env._("a list of conditions is expected"))
+            Domain(list(value)).validate(self.env["sale.order"])
+        except Exception as exc:  # any parsing problem is reported to the admin
+            raise ValidationError(
+                self.env._(
+                    "The condition of the orders exempt from review (company %(company)s) cannot be used on "
+                    "orders: %(error)s. Edit it with the condition editor, e.g. [('amount_total', '<=', 500)].",
+                    company=self.name,
+                    error=exc,
+                )
+            ) from exc
+        return list(value)
+
     @api.model_create_multi
     def create(self, vals_list):
+        # the user's right to create companies is checked by the creation itself
         companies = super().create(vals_list)
-        # every new company gets its own copy of the review departments and default review rules
-        self.env["crr.review.rule"]._crr_setup_companies(companies)
+        # every new company gets its own copy of the review departments and default review rules, created
+        # with the module's rights (a user who may create companies need not be a review manager)
+        self.env["crr.review.rule"].sudo()._crr_setup_companies(companies.sudo())
         # and its own e-mail alias for incoming complaints
-        companies._crr_ensure_complaint_alias()
+        companies.sudo()._crr_ensure_complaint_alias()
         return companies
 
     @api.constrains(

@@ -21,6 +21,8 @@ class ResConfigSettings(models.TransientModel):
     crr_retention_years_complaint = fields.Integer(
         related="company_id.crr_retention_years_complaint", readonly=False
     )
+    crr_online_policy = fields.Selection(related="company_id.crr_online_policy", readonly=False)
+    crr_online_exempt_domain = fields.Char(related="company_id.crr_online_exempt_domain", readonly=False)
     # -- complaints
     crr_complaint_ack_hours_minor = fields.Integer(related="company_id.crr_complaint_ack_hours_minor", readonly=False)
     crr_complaint_ack_hours_major = fields.Integer(related="company_id.crr_complaint_ack_hours_major", readonly=False)

@@ -33,3 +33,5 @@ from . import test_reliability_xmlrpc
 from . import test_reliability_batches
 from . import test_reliability_doors
 from . import test_audit_table
+from . import test_online_orders
+from . import test_online_payment

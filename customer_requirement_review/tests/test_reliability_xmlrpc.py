@@ -26,7 +26,7 @@ class TestReliabilityXmlrpc(CrrReviewCommon, HttpCase):
             lambda line: line.department_id == cls.dep["quality"]
         )
         # the same review in another company
-        cls.company_b = cls.env["res.company"].create({"name": "RPC Company B"})
+        cls.company_b = cls.env["res.company"].create({"name": "RPC Company B", "crr_review_mode": "all"})
         cls.user_b = new_test_user(
             cls.env, login="crr_t_rpc_b", groups="customer_requirement_review.group_crr_manager",
             company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],

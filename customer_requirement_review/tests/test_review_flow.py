@@ -301,6 +301,8 @@ class TestReviewFlow(CrrReviewCommon):
         self.assertEqual(order.review_state, "approved")
 
     def test_send_and_portal_blocked(self):
+        # the portal is closed to unreviewed quotations where the company reviews online orders first
+        self.company.crr_online_policy = "review_first"
         order = self._order(products=[self.service])
         with self.assertRaisesRegex(UserError, "cannot be sent to the customer.*Request Review"):
             order.with_user(self.salesperson).action_quotation_send()

@@ -46,7 +46,7 @@ class TestReviewSecurity(CrrReviewCommon):
         self.assertFalse(self.env["crr.review.line"].with_user(other).search([("order_id", "=", order.id)]))
 
     def test_company_isolation_and_new_company_setup(self):
-        company_b = self.env["res.company"].create({"name": "Company B"})
+        company_b = self.env["res.company"].create({"name": "Company B", "crr_review_mode": "all"})
         departments_b = self.env["crr.department"].search([("company_id", "=", company_b.id)])
         self.assertEqual(len(departments_b), 8)
         self.assertTrue(departments_b.filtered(lambda d: d.code == "general_manager").is_final_approval)
