@@ -47,6 +47,7 @@
         "views/crr_complaint_action_views.xml",
         "views/crr_complaint_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/sale_order_complaint_views.xml",
         "views/crr_complaint_portal_templates.xml",
         "views/crr_satisfaction_score_views.xml",

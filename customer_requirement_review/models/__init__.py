@@ -13,6 +13,7 @@ from . import crr_satisfaction_score
 from . import crr_satisfaction_campaign
 from . import crr_xlsx_export
 from . import crr_review_rule
+from . import crr_review_rule_step
 from . import crr_review_substitute
 from . import crr_requirement
 from . import crr_requirement_template
@@ -28,3 +29,4 @@ from . import crr_change_request_line
 from . import crr_complaint
 from . import crr_complaint_action
 from . import res_partner
+from . import res_users
