@@ -246,8 +246,9 @@ class CrrReviewRule(models.Model):
     )
 
     @api.model
-    def _crr_setup_companies(self, companies):
-        """Give each company its own copy of the default departments and review rules."""
+    def _crr_setup_companies(self, companies, xmlids=None):
+        """Give each company its own copy of the default departments and review rules (of the rules ``xmlids``
+        only, if given: an upgrade adding new default rules)."""
         Department = self.env["crr.department"].sudo()
         templates = Department.browse()
         for code in self._DEFAULT_DEPARTMENT_CODES:
@@ -255,7 +256,7 @@ class CrrReviewRule(models.Model):
             if template:
                 templates |= template.sudo()
         rules = self.browse()
-        for xmlid in self._DEFAULT_RULES:
+        for xmlid in xmlids or self._DEFAULT_RULES:
             rule = self.env.ref(f"customer_requirement_review.{xmlid}", raise_if_not_found=False)
             if rule:
                 rules |= rule.sudo()
