@@ -396,7 +396,7 @@ class TestReviewFlow(CrrReviewCommon):
         order = self._order(products=[self.service])
         order.action_request_review()
         line = order._crr_round_lines()
-        line.sudo().with_context(crr_decision=True).write({"deadline": "2000-01-01"})
+        line.sudo().write({"deadline": "2000-01-01"})
         self.env["crr.review.line"]._cron_remind_overdue()
         self.assertTrue(any("Reminder" in (m.body or "") for m in line.message_ids))
         self.assertTrue(line.last_reminder_date)
