@@ -21,9 +21,9 @@ class TestInstall(TransactionCase):
     def test_module_installed(self):
         module = self.env["ir.module.module"].search([("name", "=", "customer_requirement_review")])
         self.assertEqual(module.state, "installed")
-        # the installed version is the manifest's (19.0.2.0.0 since the review engine, with its migration)
+        # the installed version is the manifest's (19.0.2.1.0 since the review steps, with its migration)
         self.assertEqual(module.latest_version, get_manifest("customer_requirement_review")["version"])
-        self.assertEqual(module.latest_version, "19.0.2.0.0")
+        self.assertEqual(module.latest_version, "19.0.2.1.0")
 
     def test_menus_and_actions_load(self):
         root = self.env.ref("customer_requirement_review.menu_crr_root")
