@@ -1,6 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_list
+from odoo.tools import format_date, format_list
 
 from .crr_change_kinds import ORDER_FIELD_KINDS, format_kinds, parse_kinds
 from .crr_record_guard_mixin import crr_flag, crr_scope
@@ -245,7 +245,7 @@ class SaleOrder(models.Model):
         if self.crr_is_urgent:
             return " " + self.env._(
                 "Urgent order: every department is asked at once, to decide by %(deadline)s.",
-                deadline=line_vals[0]["deadline"] if line_vals else "",
+                deadline=format_date(self.env, line_vals[0]["deadline"]) if line_vals else "",
             ) + (
                 " " + self.env._("The final approval opens when the other departments have approved.")
                 if waiting else ""
