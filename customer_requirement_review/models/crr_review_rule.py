@@ -41,6 +41,7 @@ class CrrReviewRule(models.Model):
         "crr.review.rule.step",
         "rule_id",
         string="Steps",
+        copy=True,
         help="The order in which the departments of the rule review: a step opens when every department of the "
         "previous steps has approved; departments sharing a step review in parallel. A department without a "
         "step reviews in step 1; the final approval (general manager) is always the last step. When several "

@@ -184,6 +184,9 @@ class TestReviewSteps(CrrReviewCommon):
         rule.department_ids = [Command.unlink(self.dep["logistics"].id), Command.link(self.dep["finance"].id)]
         self.assertEqual(rule.step_ids.department_id, self.dep["quality"])
         self.assertEqual(rule._crr_steps(), {self.dep["quality"].id: 1, self.dep["finance"].id: 1})
+        # a duplicated rule keeps its steps
+        shipped = self.env.ref("customer_requirement_review.crr_review_rule_regular_not_in_stock")
+        self.assertEqual(shipped.copy()._crr_steps(), shipped._crr_steps())
         company = self.env["res.company"].create({"name": "Steps New Co"})
         copy = Rule.search(
             [("company_id", "=", company.id), ("domain", "=", "[('crr_all_in_stock', '=', False)]")]
