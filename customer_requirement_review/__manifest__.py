@@ -1,6 +1,6 @@
 {
     "name": "Customer Requirement Review",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.1.0",
     "category": "Sales/Sales",
     "summary": "ISO 9001 clause 8.2 on the sale order: requirement review, changes, complaints, satisfaction",
     "author": "Customer Requirement Review contributors",
@@ -63,6 +63,7 @@
         "views/crr_quality_investigation_views.xml",
         "views/crr_field_service_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/sale_order_complaint_views.xml",
         "views/crr_complaint_portal_templates.xml",
         "views/crr_satisfaction_score_views.xml",

@@ -16,6 +16,7 @@ from . import crr_satisfaction_campaign
 from . import crr_job
 from . import crr_xlsx_export
 from . import crr_review_rule
+from . import crr_review_rule_step
 from . import crr_review_substitute
 from . import crr_requirement
 from . import crr_requirement_template
@@ -51,3 +52,4 @@ from . import crr_first_batch_review
 from . import sale_order_sample
 from . import sale_order_online
 from . import payment_transaction
+from . import res_users

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
@@ -33,6 +31,8 @@ class CrrReviewLine(models.Model):
         "change_request_id": REQUEST_ACTIONS,
         "department_id": REQUEST_ACTIONS,
         "round": REQUEST_ACTIONS,
+        "step": REQUEST_ACTIONS,
+        "is_urgent": REQUEST_ACTIONS,
         "requested_by_id": REQUEST_ACTIONS,
         "request_date": REQUEST_ACTIONS,
         "state": DECISION_ACTIONS,
@@ -63,6 +63,18 @@ class CrrReviewLine(models.Model):
     sequence = fields.Integer(related="department_id.sequence", store=True, precompute=True)
     is_final_approval = fields.Boolean(related="department_id.is_final_approval", store=True, precompute=True)
     round = fields.Integer(required=True, default=1, readonly=True, index=True)
+    step = fields.Integer(
+        default=1,
+        readonly=True,
+        help="The line opens when every line of the previous steps of the round is approved; lines of the same "
+        "step review in parallel. The final approval is the last step.",
+    )
+    is_urgent = fields.Boolean(
+        string="Urgent",
+        readonly=True,
+        help="Urgent order (紧急订单): every department was asked at once (the final approval still last), with "
+        "the company's urgent review deadline.",
+    )
     state = fields.Selection(
         [
             ("waiting", "Waiting"),
@@ -78,7 +90,8 @@ class CrrReviewLine(models.Model):
         group_expand="_read_group_expand_state",
         tracking=True,
         readonly=True,
-        help="Waiting: final approval step, opens when every other line of the round is approved. Superseded: "
+        help="Waiting: a later step (or the final approval), opens when every line of the previous steps of the "
+        "round is approved. Superseded: "
         "the round ended (approved, rejected, cancelled) before this department decided.",
     )
     is_current_round = fields.Boolean(
@@ -261,30 +274,43 @@ class CrrReviewLine(models.Model):
             return "approved"
         return "in_review"
 
-    @api.model
-    def _crr_open_final_lines(self, lines):
-        """Open the waiting final-approval lines when every other line of the round is approved.
+    def _crr_step_key(self):
+        """The order in which the line opens in its round: the final approval last, then its step (every step
+        at once in an urgent round)."""
+        self.ensure_one()
+        return (self.is_final_approval, 0 if self.is_urgent else self.step)
 
-        Also puts a pending final line back to waiting when another line was reopened.
-        Returns the lines opened.
+    @api.model
+    def _crr_open_steps(self, lines):
+        """Open the waiting lines of the round ``lines`` whose time has come: the lines of the first step that
+        is not entirely approved (every line of the previous steps approved). Also puts a pending line of a
+        later step back to waiting when a line of an earlier step was reopened. Nothing changes in a round
+        with a rejected line (the round is rejected and closed). Returns the lines opened.
         """
-        finals = lines.filtered("is_final_approval")
-        others = lines - finals
-        if all(line.state == "approved" for line in others):
-            to_open = finals.filtered(lambda line: line.state == "waiting")
-            if to_open:
-                with crr_scope():
-                    to_open.sudo().write(
-                        {"state": "pending", "deadline": to_open[:1]._crr_deadline_from(fields.Date.context_today(self))}
-                    )
-                to_open._crr_schedule_activities()
-            return to_open
-        back = finals.filtered(lambda line: line.state == "pending")
+        if any(line.state == "rejected" for line in lines):
+            return self.browse()
+        undecided = lines.filtered(lambda line: line.state in OPEN_LINE_STATES)
+        if not undecided:
+            return self.browse()
+        current = min(line._crr_step_key() for line in undecided)
+        to_open = undecided.filtered(lambda line: line.state == "waiting" and line._crr_step_key() == current)
+        back = undecided.filtered(lambda line: line.state == "pending" and line._crr_step_key() > current)
         if back:
             with crr_scope():
                 back.sudo().write({"state": "waiting"})
             back._crr_remove_activities()
-        return self.browse()
+        if to_open:
+            today = fields.Date.context_today(self)
+            for urgent, group in to_open.grouped("is_urgent").items():
+                with crr_scope():
+                    group.sudo().write({"state": "pending", "deadline": group[:1]._crr_deadline_from(today, urgent)})
+            to_open._crr_schedule_activities()
+        return to_open
+
+    @api.model
+    def _crr_open_final_lines(self, lines):
+        """Former name of ``_crr_open_steps`` (the final approval is the last step)."""
+        return self._crr_open_steps(lines)
 
     def _crr_remove_activities(self):
         """Remove the review activities of the lines (their round ended, or they wait again)."""
@@ -294,9 +320,9 @@ class CrrReviewLine(models.Model):
             activities.unlink()
             self.invalidate_recordset(["activity_ids"])
 
-    def _crr_deadline_from(self, date):
+    def _crr_deadline_from(self, date, urgent=False):
         company = self.company_id[:1] or self.env.company
-        return date + timedelta(days=company.crr_review_deadline_days or 0)
+        return company._crr_review_deadline_date(today=date, urgent=urgent)
 
     def _crr_schedule_activities(self):
         """One activity per reviewer of the department on each pending line (batch create)."""
@@ -363,12 +389,21 @@ class CrrReviewLine(models.Model):
                         line=line.display_name,
                     )
                 )
-            if line.state == "waiting":
+            if line.state == "waiting" and line.is_final_approval:
                 raise UserError(
                     self.env._(
                         "The final approval line %(line)s opens only when every other department of the "
                         "round has approved.",
                         line=line.display_name,
+                    )
+                )
+            if line.state == "waiting":
+                raise UserError(
+                    self.env._(
+                        "The review line %(line)s is in step %(step)s: it opens only when every department of the "
+                        "previous steps of the round has approved.",
+                        line=line.display_name,
+                        step=line.step,
                     )
                 )
             if not line._crr_decision_open():

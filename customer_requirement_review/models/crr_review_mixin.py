@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -18,9 +16,12 @@ class CrrReviewMixin(models.AbstractModel):
     later the capability commitment review, the sample request approval, the CAPA plan approval, the
     satisfaction campaign approval).
 
-    A review is made of rounds. Opening a round creates one ``crr.review.line`` per department asked (the final
-    approval step, e.g. the general manager, *waiting* until every other line of the round is approved, then
-    *pending*), with its deadline and one activity per reviewer of the department. Each decision goes through
+    A review is made of rounds. Opening a round creates one ``crr.review.line`` per department asked, with its
+    step, its deadline and one activity per reviewer of the department. The lines of step N are *waiting* until
+    every line of the previous steps of the round is approved, then *pending*; departments sharing a step review
+    in parallel; the final approval (e.g. the general manager, ``is_final_approval``) is always the last step.
+    An urgent round (``_crr_review_is_urgent``) asks every department at once with the urgent deadline, the
+    final approval still last. Each decision goes through
     the line (``action_approve`` / ``action_reject`` / ``action_reopen``, with the subject's row locked), then
     the engine computes the state of the round (rejected as soon as one line is rejected, approved when every
     line is approved), writes it to the subject and, when the round ends, closes it: its open lines become
@@ -44,6 +45,9 @@ class CrrReviewMixin(models.AbstractModel):
       ``_crr_review_round()``                   ``0``: one round; subjects with rounds return the current one
       ``_crr_review_requester()``               the current user (recorded on the lines; four-eyes compares it)
       ``_crr_review_line_extra_vals()``         ``{}``: more values of the subject's new lines
+      ``_crr_review_steps(asked)``              ``{}``: ``{department id: step}`` of the departments asked
+                                                (missing: step 1); or pass ``steps=`` to ``_crr_round_line_vals``
+      ``_crr_review_is_urgent()``               ``False``: urgent round (every step at once, urgent deadline)
       ``_crr_review_line_name(line)``           ``"<subject> / <department>"``
       ``_crr_review_activity_summary()``        ``"Review <subject>"``
       ``_crr_review_check_approval(line,        nothing: raise a UserError when ``line`` may not be approved yet
@@ -77,6 +81,15 @@ class CrrReviewMixin(models.AbstractModel):
     def _crr_review_line_extra_vals(self):
         """More values of the subject's review lines (e.g. the order of a change request)."""
         return {}
+
+    def _crr_review_steps(self, asked):
+        """``{department id: step}`` of the departments ``asked`` in a new round (a department missing reviews
+        in step 1; the final approval is always last)."""
+        return {}
+
+    def _crr_review_is_urgent(self):
+        """Whether a new round of the subject is urgent: every department asked at once, urgent deadline."""
+        return False
 
     def _crr_review_line_name(self, line):
         return self.env._(
@@ -125,15 +138,30 @@ class CrrReviewMixin(models.AbstractModel):
         current = self._crr_review_round()
         return lines.filtered(lambda line: line.round == current)
 
-    def _crr_review_deadline(self, today=None):
+    def _crr_review_deadline(self, today=None, urgent=False):
         self.ensure_one()
-        today = today or fields.Date.context_today(self)
-        return today + timedelta(days=self.company_id.crr_review_deadline_days or 0)
+        return self.company_id._crr_review_deadline_date(today=today, urgent=urgent)
 
-    def _crr_round_line_vals(self, asked, round_no=0, carried=None, now=None):
-        """Values of the lines of a new round of the subject: one per department ``asked`` (the final
-        approval waiting while another department is asked) and the approvals ``carried`` over from the
-        previous round."""
+    @api.model
+    def _crr_line_steps(self, asked, steps=None, carried=None):
+        """``{department: step}`` of the departments ``asked``: ``steps`` (``{department id: step}``, missing
+        ones in step 1) with the final approval after every other step (of ``asked`` and of the ``carried``
+        lines)."""
+        steps = steps or {}
+        own = {department: max(steps.get(department.id, 1), 1) for department in asked}
+        last = max(
+            [step for department, step in own.items() if not department.is_final_approval]
+            + [line.step for line in carried or () if not line.is_final_approval]
+            + [0]
+        ) + 1
+        return {department: last if department.is_final_approval else step for department, step in own.items()}
+
+    def _crr_round_line_vals(self, asked, round_no=0, carried=None, now=None, steps=None, urgent=None):
+        """Values of the lines of a new round of the subject: one per department ``asked``, with its step
+        (``steps``: ``{department id: step}``, by default ``_crr_review_steps(asked)``); the lines of the first
+        step asked are pending, the others waiting (an ``urgent`` round, by default ``_crr_review_is_urgent()``:
+        every line pending at once but the final approval's, while another department is asked), and the
+        approvals ``carried`` over from the previous round."""
         self.ensure_one()
         now = now or fields.Datetime.now()
         requester = self._crr_review_requester()
@@ -144,13 +172,22 @@ class CrrReviewMixin(models.AbstractModel):
             "request_date": now,
             **self._crr_review_line_extra_vals(),
         }
-        non_final_open = any(not department.is_final_approval for department in asked)
-        deadline = self._crr_review_deadline()
+        urgent = self._crr_review_is_urgent() if urgent is None else bool(urgent)
+        line_steps = self._crr_line_steps(
+            asked, steps=self._crr_review_steps(asked) if steps is None else steps, carried=carried
+        )
+        keys = {
+            department: (department.is_final_approval, 0 if urgent else step) for department, step in line_steps.items()
+        }
+        first = min(keys.values(), default=None)
+        deadline = self._crr_review_deadline(urgent=urgent)
         vals_list = [
             {
                 **common,
                 "department_id": department.id,
-                "state": "waiting" if (department.is_final_approval and non_final_open) else "pending",
+                "step": line_steps[department],
+                "is_urgent": urgent,
+                "state": "pending" if keys[department] == first else "waiting",
                 "deadline": deadline,
             }
             for department in asked
@@ -160,6 +197,8 @@ class CrrReviewMixin(models.AbstractModel):
                 {
                     **common,
                     "department_id": old_line.department_id.id,
+                    "step": old_line.step,
+                    "is_urgent": old_line.is_urgent,
                     "state": "approved",
                     "reviewer_id": old_line.reviewer_id.id,
                     "decision_date": old_line.decision_date,
@@ -190,9 +229,12 @@ class CrrReviewMixin(models.AbstractModel):
         lines._crr_schedule_activities()
         return lines
 
-    def _crr_open_round(self, asked, round_no=0, carried=None):
-        """Open a round of the subject's review asking the departments ``asked``; returns its lines."""
-        return self._crr_create_round_lines(self._crr_round_line_vals(asked, round_no=round_no, carried=carried))
+    def _crr_open_round(self, asked, round_no=0, carried=None, steps=None, urgent=None):
+        """Open a round of the subject's review asking the departments ``asked`` (with their ``steps``, see
+        ``_crr_round_line_vals``); returns its lines."""
+        return self._crr_create_round_lines(
+            self._crr_round_line_vals(asked, round_no=round_no, carried=carried, steps=steps, urgent=urgent)
+        )
 
     # -- decisions ---------------------------------------------------------------------------------
     def _crr_lock(self):
@@ -204,12 +246,12 @@ class CrrReviewMixin(models.AbstractModel):
             self.invalidate_recordset([self._crr_review_state_field, self._crr_review_lines_field])
 
     def _crr_review_lines_decided(self, lines):
-        """After ``lines`` of the subject were decided or reopened (its row locked): open the final step when
+        """After ``lines`` of the subject were decided or reopened (its row locked): open the next step when
         its time has come, compute the round's state, write it, and close the round when it ended."""
         self.ensure_one()
         Line = self.env["crr.review.line"]
         round_lines = self._crr_round_lines()
-        Line._crr_open_final_lines(round_lines)
+        Line._crr_open_steps(round_lines)
         new_state = Line._crr_round_state(round_lines)
         if new_state == self._crr_review_state():
             # touch the row at every decision, so that a concurrent decision waiting on the lock fails to

@@ -2,7 +2,7 @@ import ast
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 
 
 class CrrReviewRule(models.Model):
@@ -37,6 +37,16 @@ class CrrReviewRule(models.Model):
         check_company=True,
         help="Departments that must review an order matching this rule. Matching rules add up.",
     )
+    step_ids = fields.One2many(
+        "crr.review.rule.step",
+        "rule_id",
+        string="Steps",
+        copy=True,
+        help="The order in which the departments of the rule review: a step opens when every department of the "
+        "previous steps has approved; departments sharing a step review in parallel. A department without a "
+        "step reviews in step 1; the final approval (general manager) is always the last step. When several "
+        "matching rules require a department, the rules of the order's contract type decide its step.",
+    )
     contract_type = fields.Selection(
         [("regular", "Regular Contract"), ("special", "Special Contract")],
         tracking=True,
@@ -44,6 +54,39 @@ class CrrReviewRule(models.Model):
         "an order that no rule classifies is regular.",
     )
     description = fields.Text(translate=True)
+
+    # -- steps ------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        rules._crr_sync_steps(steps_changed=True, departments_changed=True)
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "step_ids" in vals or "department_ids" in vals:
+            self._crr_sync_steps(steps_changed="step_ids" in vals, departments_changed="department_ids" in vals)
+        return result
+
+    def _crr_sync_steps(self, steps_changed, departments_changed):
+        """Keep the steps and the departments of the rules together: a department given a step is required by
+        the rule; a department removed from the rule loses its step."""
+        for rule in self:
+            if steps_changed:
+                missing = rule.step_ids.department_id - rule.department_ids
+                if missing:
+                    # the departments' own sync finds no step without its department
+                    rule.write({"department_ids": [Command.link(d.id) for d in missing]})
+            if departments_changed:
+                orphans = rule.step_ids.filtered(lambda line, rule=rule: line.department_id not in rule.department_ids)
+                if orphans:
+                    orphans.unlink()
+
+    def _crr_steps(self):
+        """``{department id: step}`` of the rule's departments (step 1 without a step line)."""
+        self.ensure_one()
+        steps = {line.department_id.id: line.step for line in self.step_ids}
+        return {department.id: steps.get(department.id, 1) for department in self.department_ids}
 
     # -- validation ------------------------------------------------------------------------------
     def _crr_parse_domain(self):
@@ -101,7 +144,8 @@ class CrrReviewRule(models.Model):
     @api.model
     @tools.ormcache("company_id")
     def _crr_company_rules(self, company_id):
-        """The company's active rules as ``(domain, contract type, active department ids)`` tuples, in order.
+        """The company's active rules as ``(domain, contract type, active department ids, ((department id, step),
+        ...))`` tuples, in order.
 
         Every review request evaluates them and they change rarely: cached per company, the cache is
         cleared by any change to a rule or a department (``crr.config.cache.mixin``).
@@ -112,6 +156,7 @@ class CrrReviewRule(models.Model):
                 tuple(rule._crr_parse_domain()),
                 rule.contract_type or False,
                 tuple(rule.department_ids.filtered("active").ids),
+                tuple(sorted(rule._crr_steps().items())),
             )
             for rule in rules
         )
@@ -124,59 +169,96 @@ class CrrReviewRule(models.Model):
         of the matching rules (a ``crr.department`` recordset sorted by sequence), contract_type
         ``special`` if any matching rule implies special, else ``regular``. ``contract_types``, if given,
         restricts the evaluation to the rules of these types (``False`` for the rules implying none).
-        The rules come from the per-company cache and each rule domain is evaluated in memory
-        (``filtered_domain``) on the prefetched orders: no query per rule or per order line.
+        ``_crr_evaluate_steps`` also gives the steps of the departments.
+        """
+        return {
+            order: (departments, contract_type)
+            for order, (departments, contract_type, _steps) in self._crr_evaluate_steps(orders, contract_types).items()
+        }
+
+    @api.model
+    def _crr_evaluate_steps(self, orders, contract_types=None):
+        """``_crr_evaluate`` with the steps: ``{order: (departments, contract_type, {department id: step})}``.
+
+        A department that several matching rules require takes the highest step the rules of the order's
+        contract type give it (their order stands), else the highest step the other matching rules give it. The rules come from the per-company cache and each rule
+        domain is evaluated in memory (``filtered_domain``) on the prefetched orders: no query per rule or per
+        order line.
         """
         orders = orders.sudo()
-        found = {order: (set(), set()) for order in orders}
+        # per order: {contract type of the rule (False: none): {department id: highest step}}
+        found = {order: {} for order in orders}
         for company in orders.company_id:
             company_orders = orders.filtered(lambda order, company=company: order.company_id == company)
-            for domain, contract_type, department_ids in self._crr_company_rules(company.id):
+            for domain, contract_type, department_ids, steps in self._crr_company_rules(company.id):
                 if contract_types is not None and contract_type not in contract_types:
                     continue
                 matched = company_orders.filtered_domain(list(domain)) if domain else company_orders
+                step_of = dict(steps)
                 for order in matched:
-                    found[order][0].update(department_ids)
-                    if contract_type:
-                        found[order][1].add(contract_type)
+                    type_steps = found[order].setdefault(contract_type, {})
+                    for department_id in department_ids:
+                        type_steps[department_id] = max(type_steps.get(department_id, 0), step_of.get(department_id, 1))
+        result = {}
+        for order, by_type in found.items():
+            contract_type = "special" if "special" in by_type else "regular"
+            # the rules of the order's contract type decide the step of their departments (the special rule's
+            # "every department, then the general manager" is not reordered by a regular rule that also matched)
+            steps = dict(by_type.get(contract_type, {}))
+            for rule_type, type_steps in by_type.items():
+                if rule_type == contract_type:
+                    continue
+                for department_id, step in type_steps.items():
+                    if department_id not in by_type.get(contract_type, {}):
+                        steps[department_id] = max(steps.get(department_id, 0), step)
+            result[order] = (steps, contract_type)
         departments = self.env["crr.department"].sudo().browse(
-            {department_id for department_ids, _types in found.values() for department_id in department_ids}
+            {department_id for steps, _type in result.values() for department_id in steps}
         )
         # what a review request reads of them (a department's row is wider)
         departments.fetch(["name", "sequence", "active", "company_id", "is_final_approval"])
         return {
             order: (
-                departments.filtered(lambda d, ids=ids: d.id in ids).sorted(lambda d: (d.sequence, d.id)),
-                "special" if "special" in types else "regular",
+                departments.filtered(lambda d, ids=steps: d.id in ids).sorted(lambda d: (d.sequence, d.id)),
+                contract_type,
+                steps,
             )
-            for order, (ids, types) in found.items()
+            for order, (steps, contract_type) in result.items()
         }
 
     @api.model
     def _crr_special_departments(self, company):
         """Departments of the active rules implying a special contract (used by a type override)."""
-        ids = {
-            department_id
-            for _domain, contract_type, department_ids in self._crr_company_rules(company.id)
-            if contract_type == "special"
-            for department_id in department_ids
-        }
-        return self.env["crr.department"].sudo().browse(sorted(ids))
+        return self.env["crr.department"].sudo().browse(sorted(self._crr_special_steps(company)))
+
+    @api.model
+    def _crr_special_steps(self, company):
+        """``{department id: step}`` of the active rules implying a special contract (highest step)."""
+        steps = {}
+        for _domain, contract_type, _department_ids, rule_steps in self._crr_company_rules(company.id):
+            if contract_type == "special":
+                for department_id, step in rule_steps:
+                    steps[department_id] = max(steps.get(department_id, 0), step)
+        return steps
 
     # -- new companies ---------------------------------------------------------------------------
     _DEFAULT_DEPARTMENT_CODES = (
         "sales", "technical", "quality", "production", "procurement", "logistics", "finance", "general_manager",
+        "sales_manager",
     )
     _DEFAULT_RULES = (
         "crr_review_rule_every_order",
         "crr_review_rule_regular_in_stock",
         "crr_review_rule_regular_not_in_stock",
         "crr_review_rule_special",
+        "crr_review_rule_large_order",
+        "crr_review_rule_over_authority",
     )
 
     @api.model
-    def _crr_setup_companies(self, companies):
-        """Give each company its own copy of the default departments and review rules.
+    def _crr_setup_companies(self, companies, xmlids=None):
+        """Give each company its own copy of the default departments and review rules (of the rules ``xmlids``
+        only, if given: an upgrade adding new default rules).
 
         Runs with the module's rights (sudo): it is called when a company is created, by any user allowed to
         create companies, who need not be a review manager. A department code or the rules a company already has
@@ -190,7 +272,7 @@ class CrrReviewRule(models.Model):
             if template:
                 templates |= template.sudo()
         rules = self.sudo().browse()
-        for xmlid in self._DEFAULT_RULES:
+        for xmlid in xmlids or self._DEFAULT_RULES:
             rule = self.env.ref(f"customer_requirement_review.{xmlid}", raise_if_not_found=False)
             if rule:
                 rules |= rule.sudo()
@@ -211,4 +293,14 @@ class CrrReviewRule(models.Model):
                 departments = Department.browse(
                     [by_code[d.code].id for d in rule.department_ids if d.code in by_code]
                 )
-                rule.copy({"company_id": company.id, "department_ids": [(6, 0, departments.ids)]})
+                rule.copy(
+                    {
+                        "company_id": company.id,
+                        "department_ids": [(6, 0, departments.ids)],
+                        "step_ids": [
+                            Command.create({"department_id": by_code[line.department_id.code].id, "step": line.step})
+                            for line in rule.step_ids
+                            if line.department_id.code in by_code
+                        ],
+                    }
+                )

@@ -1,5 +1,5 @@
 import ast
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 
 from odoo import api, fields, models
@@ -43,6 +43,12 @@ class ResCompany(models.Model):
         string="Review Deadline (days)",
         default=3,
         help="Days after a review request by which each department must decide.",
+    )
+    crr_urgent_deadline_hours = fields.Integer(
+        string="Urgent Review Deadline (hours)",
+        default=24,
+        help="Urgent orders (紧急订单): hours after the review request by which every department must decide (the "
+        "deadline is the date reached after these hours). Every department of every step is asked at once.",
     )
     crr_four_eyes = fields.Boolean(
         string="Four-Eyes Review",
@@ -238,7 +244,7 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The minimum normal margin must lie between -100 and 100 percent."))
 
     @api.constrains(
-        "crr_review_deadline_days", "crr_payment_days_threshold", "crr_amount_threshold",
+        "crr_review_deadline_days", "crr_payment_days_threshold", "crr_amount_threshold", "crr_urgent_deadline_hours",
         "crr_complaint_ack_hours_minor", "crr_complaint_ack_hours_major", "crr_complaint_ack_hours_critical",
         "crr_complaint_close_days_minor", "crr_complaint_close_days_major", "crr_complaint_close_days_critical",
         "crr_retention_years_order", "crr_retention_years_change_request", "crr_retention_years_complaint",
@@ -252,7 +258,7 @@ class ResCompany(models.Model):
                 company.crr_complaint_ack_hours_critical, company.crr_complaint_close_days_minor,
                 company.crr_complaint_close_days_major, company.crr_complaint_close_days_critical,
                 company.crr_retention_years_order, company.crr_retention_years_change_request,
-                company.crr_retention_years_complaint,
+                company.crr_retention_years_complaint, company.crr_urgent_deadline_hours,
                 company.crr_complaint_no_answer_days,
             )
             if any(value < 0 for value in values):
@@ -313,6 +319,16 @@ class ResCompany(models.Model):
             )
             company.sudo().crr_complaint_alias_id = alias
         return True
+
+    def _crr_review_deadline_date(self, today=None, urgent=False):
+        """The deadline of a review line opened ``today``: the review deadline days later, or for an urgent
+        order the date reached after the urgent deadline hours (from now)."""
+        company = self[:1] or self.env.company
+        if urgent:
+            later = fields.Datetime.now() + timedelta(hours=company.crr_urgent_deadline_hours or 0)
+            return fields.Date.context_today(self, later)
+        today = today or fields.Date.context_today(self)
+        return today + timedelta(days=company.crr_review_deadline_days or 0)
 
     def _crr_retention_date(self, done_date, years):
         """Keep until the end of the calendar year of ``done_date`` plus ``years`` (False while not done)."""

@@ -12,6 +12,7 @@ class ResConfigSettings(models.TransientModel):
     crr_margin_threshold = fields.Float(related="company_id.crr_margin_threshold", readonly=False)
     crr_payment_days_threshold = fields.Integer(related="company_id.crr_payment_days_threshold", readonly=False)
     crr_review_deadline_days = fields.Integer(related="company_id.crr_review_deadline_days", readonly=False)
+    crr_urgent_deadline_hours = fields.Integer(related="company_id.crr_urgent_deadline_hours", readonly=False)
     crr_four_eyes = fields.Boolean(related="company_id.crr_four_eyes", readonly=False)
     crr_block_unreviewed_send = fields.Boolean(related="company_id.crr_block_unreviewed_send", readonly=False)
     crr_retention_years_order = fields.Integer(related="company_id.crr_retention_years_order", readonly=False)

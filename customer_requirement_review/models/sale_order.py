@@ -145,6 +145,20 @@ class SaleOrder(models.Model):
         copy=False,
         help="Untaxed amount at or above the company's large order amount. Computed when the review is requested.",
     )
+    crr_over_authority = fields.Boolean(
+        string="Beyond Salesperson's Authority",
+        readonly=True,
+        copy=False,
+        help="Untaxed amount (in the company's currency) above the authority limit of the order's salesperson in "
+        "this company (Settings > Users). Computed when the review is requested.",
+    )
+    crr_is_urgent = fields.Boolean(
+        string="Urgent Order",
+        copy=False,
+        tracking=True,
+        help="Urgent order (紧急订单): when its review is requested, every department of every step is asked at "
+        "once (the general manager still approves last) with the company's shorter urgent review deadline.",
+    )
     crr_low_margin = fields.Boolean(
         string="Low Margin",
         readonly=True,

@@ -1,6 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_list
+from odoo.tools import format_date, format_list
 
 from .crr_change_kinds import ORDER_FIELD_KINDS, format_kinds, parse_kinds
 from .crr_record_guard_mixin import crr_flag, crr_scope
@@ -46,6 +46,10 @@ class SaleOrder(models.Model):
     def _crr_review_round(self):
         self.ensure_one()
         return self.review_round
+
+    def _crr_review_is_urgent(self):
+        self.ensure_one()
+        return self.crr_is_urgent
 
     def _crr_review_line_name(self, line):
         return self.env._(
@@ -175,14 +179,14 @@ class SaleOrder(models.Model):
                     self.env._("Add the products to %(order)s before requesting its review.", order=order.name)
                 )
         self.action_crr_load_requirements()
-        classification = self._crr_classify(lines)
+        classification = self._crr_classify_steps(lines)
         now = fields.Datetime.now()
         Line = self.env["crr.review.line"].sudo()
         line_vals = []
         messages = {}
         carried_orders = self.browse()
         for order in self:
-            departments, contract_type = classification[order]
+            departments, contract_type, steps = classification[order]
             order_vals = {"contract_type": contract_type}
             if not order._crr_needs_review(departments, contract_type):
                 order_vals.update(review_state="not_required", crr_rereview_kinds=False)
@@ -196,9 +200,8 @@ class SaleOrder(models.Model):
             previous = order._crr_round_lines() if order.review_round else Line.browse()
             new_round = order.review_round + 1
             asked, carried = order._crr_split_rereview(departments, previous)
-            has_final = any(d.is_final_approval for d in asked)
-            non_final_open = any(not d.is_final_approval for d in asked)
-            line_vals += order._crr_round_line_vals(asked, round_no=new_round, carried=carried, now=now)
+            order_line_vals = order._crr_round_line_vals(asked, round_no=new_round, carried=carried, now=now, steps=steps)
+            line_vals += order_line_vals
             if carried:
                 carried_orders |= order
             order_vals.update(
@@ -229,8 +232,7 @@ class SaleOrder(models.Model):
                     round=new_round - 1,
                     departments=format_list(self.env, carried.department_id.mapped("name")),
                 )
-            if has_final and non_final_open:
-                body += " " + self.env._("The final approval opens when the other departments have approved.")
+            body += order._crr_steps_message(order_line_vals, asked)
             messages[order] = body
         self._crr_create_round_lines(line_vals)
         for order, body in messages.items():
@@ -241,6 +243,35 @@ class SaleOrder(models.Model):
             if round_lines and all(line.state == "approved" for line in round_lines):
                 order._crr_review_lines_decided(round_lines)
         return True
+
+    def _crr_steps_message(self, line_vals, asked):
+        """The sentence of the request's chatter note saying in which order the departments review."""
+        self.ensure_one()
+        waiting = {vals["department_id"] for vals in line_vals if vals["state"] == "waiting"}
+        if self.crr_is_urgent:
+            return " " + self.env._(
+                "Urgent order: every department is asked at once, to decide by %(deadline)s.",
+                deadline=format_date(self.env, line_vals[0]["deadline"]) if line_vals else "",
+            ) + (
+                " " + self.env._("The final approval opens when the other departments have approved.")
+                if waiting else ""
+            )
+        if not waiting:
+            return ""
+        if all(department.is_final_approval for department in asked.filtered(lambda d: d.id in waiting)):
+            return " " + self.env._("The final approval opens when the other departments have approved.")
+        by_step = {}
+        for vals in line_vals:
+            if vals["state"] in ("pending", "waiting"):
+                by_step.setdefault(vals["step"], []).append(asked.browse(vals["department_id"]).name)
+        order = "; ".join(
+            self.env._("step %(step)s: %(departments)s", step=step, departments=format_list(self.env, names))
+            for step, names in sorted(by_step.items())
+        )
+        return " " + self.env._(
+            "The departments review in steps (%(steps)s); a step opens when the previous ones are approved.",
+            steps=order,
+        )
 
     def _crr_log_with_status_tracking(self, body):
         """Log ``body`` on the message tracking the review status change, or on its own.
@@ -336,7 +367,7 @@ class SaleOrder(models.Model):
         self._crr_lock()
         concerned = self.env["crr.department"].sudo()._crr_for_change_kinds(kinds, company=self.company_id)
         round_lines = self._crr_round_lines()
-        departments, contract_type = self._crr_classify()[self]
+        departments, contract_type, steps = self._crr_classify_steps()[self]
         missing = departments - round_lines.department_id
         reopen = round_lines.filtered(
             lambda line: line.state == "approved" and line.department_id in concerned
@@ -348,11 +379,12 @@ class SaleOrder(models.Model):
             "Terms changed during the review: %(fields)s.", fields=format_list(self.env, sorted(set(labels)))
         )
         if missing:
-            self._crr_create_round_lines(self._crr_round_line_vals(missing, round_no=self.review_round))
+            self._crr_create_round_lines(self._crr_round_line_vals(missing, round_no=self.review_round, steps=steps))
             self.invalidate_recordset(["review_line_ids"])
         if reopen:
             reopen._crr_reopen(reason)
         elif missing:
+            # the new lines wait or open with their step
             self._crr_review_lines_decided(round_lines)
         asked = reopen.department_id | missing
         if not asked:

@@ -39,6 +39,7 @@ class SaleOrder(models.Model):
         lines_by_order = lines.grouped("order_id")
         needed_by_order = {}
         cost_by_order = {}
+        limits = orders._crr_authority_limits()
         for order in orders:
             cost = 0.0
             needed = {}
@@ -62,6 +63,9 @@ class SaleOrder(models.Model):
                     cost, order.currency_id, company, order.date_order or fields.Date.today()
                 )
             amount = order.amount_untaxed
+            limit = limits.get(order.id, 0.0)
+            company_amount = amount if order.currency_id == company.currency_id or not amount else \
+                order.currency_id._convert(amount, company.currency_id, company, order.date_order or fields.Date.today())
             if amount:
                 margin = (amount - cost) / amount * 100.0
             else:
@@ -81,6 +85,7 @@ class SaleOrder(models.Model):
                 "crr_all_in_stock": in_stock,
                 "crr_payment_term_days": days,
                 "crr_large_order": bool(company.crr_amount_threshold) and amount >= company.crr_amount_threshold,
+                "crr_over_authority": bool(limit) and company_amount > limit,
                 "crr_low_margin": bool(needed) and margin < company.crr_margin_threshold,
                 "crr_long_payment": days > company.crr_payment_days_threshold,
             }
@@ -108,6 +113,17 @@ class SaleOrder(models.Model):
             else:
                 result[order] = bool(needed) and all(product.type == "service" for product in needed)
         return result
+
+    def _crr_authority_limits(self):
+        """``{order id: authority limit of its salesperson in the order's company}`` (0: no limit), one query
+        per company."""
+        limits = {}
+        for company, orders in self.grouped("company_id").items():
+            users = orders.user_id.with_company(company)
+            users.fetch(["crr_authority_limit"])
+            for order in orders:
+                limits[order.id] = order.user_id.with_company(company).crr_authority_limit if order.user_id else 0.0
+        return limits
 
     def _crr_sales_history(self):
         """What the customers of ``self`` bought before, on confirmed orders other than ``self``.
@@ -184,7 +200,16 @@ class SaleOrder(models.Model):
 
     # -- classification and request --------------------------------------------------------------
     def _crr_classify(self, lines=None):
-        """Update the helper fields and evaluate the rules: ``{order: (departments, contract_type)}``.
+        """Update the helper fields and evaluate the rules: ``{order: (departments, contract_type)}``
+        (``_crr_classify_steps`` also gives the departments' steps)."""
+        return {
+            order: (departments, contract_type)
+            for order, (departments, contract_type, _steps) in self._crr_classify_steps(lines).items()
+        }
+
+    def _crr_classify_steps(self, lines=None):
+        """Update the helper fields and evaluate the rules: ``{order: (departments, contract_type, {department
+        id: step})}``.
 
         A contract type overridden by a review manager stands: overridden to special, the departments of
         every special rule are added; overridden to regular, only the departments of the matching
@@ -192,20 +217,25 @@ class SaleOrder(models.Model):
         """
         self._crr_update_rule_fields(lines)
         Rule = self.env["crr.review.rule"]
-        result = Rule._crr_evaluate(self)
+        result = Rule._crr_evaluate_steps(self)
         overridden = self.filtered("contract_type_overridden")
         # overridden to regular while the rules say special: the non-special rules alone, for all at once
         to_regular = overridden.filtered(
             lambda order: order.contract_type == "regular" and result[order.sudo()][1] == "special"
         )
-        regular = Rule._crr_evaluate(to_regular, contract_types=("regular", False)) if to_regular else {}
+        regular = Rule._crr_evaluate_steps(to_regular, contract_types=("regular", False)) if to_regular else {}
         for order in overridden:
-            departments, rule_type = result[order.sudo()]
+            departments, rule_type, steps = result[order.sudo()]
             if order.contract_type == "special" and rule_type != "special":
-                departments |= Rule._crr_special_departments(order.company_id)
+                special_steps = Rule._crr_special_steps(order.company_id)
+                departments |= departments.browse(list(special_steps))
+                steps = {
+                    department_id: max(steps.get(department_id, 0), special_steps.get(department_id, 0))
+                    for department_id in set(steps) | set(special_steps)
+                }
             elif order in to_regular:
-                departments = regular[order.sudo()][0]
-            result[order.sudo()] = (departments.sorted(lambda d: (d.sequence, d.id)), order.contract_type)
+                departments, _type, steps = regular[order.sudo()]
+            result[order.sudo()] = (departments.sorted(lambda d: (d.sequence, d.id)), order.contract_type, steps)
         return {order: result[order.sudo()] for order in self}
 
     def _crr_needs_review(self, departments, contract_type):

@@ -85,7 +85,8 @@ class CrrReviewCommon(TransactionCase):
         self.env.invalidate_all()
 
     def _approve_all(self, order, codes=None):
-        for line in order._crr_round_lines().sorted(lambda line: line.is_final_approval):
+        # in the order of the steps (a later step opens when the previous ones are approved)
+        for line in order._crr_round_lines().sorted(lambda line: (line.is_final_approval, line.step)):
             if line.state == "waiting":
                 line.invalidate_recordset(["state"])
             code = line.department_id.code

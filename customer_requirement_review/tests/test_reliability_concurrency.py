@@ -68,6 +68,9 @@ class TestReliabilityConcurrency(BaseCase):
                 {
                     "partner_id": customer.id,
                     "user_id": salesperson.id,
+                    # urgent: every line open at once (not in stock, sales would otherwise be step 2), so that
+                    # production and procurement approve the round's last lines
+                    "crr_is_urgent": True,
                     "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3})],
                 }
             )

@@ -67,7 +67,9 @@ class TestReviewFlow(CrrReviewCommon):
         large = self._order(products=[self.good])
         large.action_request_review()
         self.assertTrue(large.crr_large_order)
-        self.assertEqual(large.contract_type, "special")
+        # a large contract is approved by the general manager; the amount alone does not make it special
+        self.assertEqual(large.contract_type, "regular")
+        self.assertEqual(self._codes(large), {"sales", "production", "procurement", "general_manager"})
 
     def test_sales_history_of_customer_and_contacts(self):
         """New product and first order look at the confirmed orders of the customer and all its contacts."""

@@ -48,10 +48,10 @@ class TestReviewSecurity(CrrReviewCommon):
     def test_company_isolation_and_new_company_setup(self):
         company_b = self.env["res.company"].create({"name": "Company B", "crr_review_mode": "all"})
         departments_b = self.env["crr.department"].search([("company_id", "=", company_b.id)])
-        self.assertEqual(len(departments_b), 8)
+        self.assertEqual(len(departments_b), 9)
         self.assertTrue(departments_b.filtered(lambda d: d.code == "general_manager").is_final_approval)
         rules_b = self.env["crr.review.rule"].search([("company_id", "=", company_b.id)])
-        self.assertEqual(len(rules_b), 4)
+        self.assertEqual(len(rules_b), 6)
         self.assertEqual(rules_b.department_ids.company_id, company_b)
         # a user of company B cannot read company A's review lines
         order = self._order(products=[self.good])
