@@ -1,4 +1,4 @@
-from . import crr_stock_guard_mixin
+from . import crr_stock_state_mixin
 from . import res_company
 from . import res_config_settings
 from . import crr_warranty_term

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 from odoo.exceptions import UserError, ValidationError
 
 VERDICTS = [
@@ -23,7 +24,9 @@ class CrrComplaintReturn(models.Model):
 
     _name = "crr.complaint.return"
     _description = "Complaint Return"
-    _inherit = ["crr.stock.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin", "crr.stock.state.mixin"
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -113,7 +116,7 @@ class CrrComplaintReturn(models.Model):
         for record in self:
             term = Term._crr_find(record.partner_id, record.product_id, record.company_id) \
                 if record.product_id and record.company_id else Term
-            start = self._crr_local_date(record.origin_picking_id.date_done, record.company_id) \
+            start = record.company_id._crr_local_date(record.origin_picking_id.date_done) \
                 if record.origin_picking_id.date_done else False
             end = term._crr_end_date(start) if term and start else False
             record.warranty_term_id = term
@@ -157,7 +160,7 @@ class CrrComplaintReturn(models.Model):
         """Quality confirmed the return: create the return picking of the delivery (Odoo's return of a
         transfer), linked to this return and to the complaint."""
         self.ensure_one()
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("draft",), self.env._("Create Return Picking"))
         origin = self.origin_picking_id or self._crr_default_origin_picking()
         if not origin or origin.state != "done":
@@ -184,8 +187,9 @@ class CrrComplaintReturn(models.Model):
                 name=self.name, product=self.product_id.display_name, picking=origin.name,
             ))
         picking = wizard._create_return()
-        picking.write({"crr_complaint_return_id": self.id})
-        self.sudo().write({"picking_id": picking.id, "origin_picking_id": origin.id, "state": "waiting"})
+        with crr_scope():
+            picking.write({"crr_complaint_return_id": self.id})
+            self.sudo().write({"picking_id": picking.id, "origin_picking_id": origin.id, "state": "waiting"})
         self.complaint_id.message_post(
             body=self.env._("Return %(name)s: return picking %(picking)s created.", name=self.name,
                             picking=picking.name),
@@ -205,23 +209,29 @@ class CrrComplaintReturn(models.Model):
     def _crr_goods_received(self):
         """Internal: the return picking was validated (called as superuser by the picking)."""
         waiting = self.filtered(lambda r: r.state == "waiting")
-        waiting.sudo().write({"state": "received"})
+        with crr_scope():
+            waiting.sudo().write({"state": "received"})
         for record in waiting:
             record.message_post(body=self.env._("Returned goods received (%(picking)s).", picking=record.picking_id.name),
                                 subtype_xmlid="mail.mt_note")
 
+    def _crr_check_reviewer(self):
+        """Verdict and decision: access and company of the returns, and the Reviewer group."""
+        self._crr_check_access("write")
+        self._crr_check_group(REVIEWER, self.env._("Only reviewers and review managers may judge and decide returns."))
+
     def action_set_verdict(self, verdict):
         """The quality department's verdict on the returned goods (reviewers)."""
-        if verdict not in dict(VERDICTS):
-            raise UserError(self.env._("Unknown verdict %(verdict)s.", verdict=verdict))
-        self._crr_check_action_access(REVIEWER)
+        self._crr_selection_arg(verdict, self._fields["quality_verdict"])
+        self._crr_check_reviewer()
         self._crr_check_state(("received",), self.env._("Verdict"))
         missing = self.filtered(lambda r: not (r.verdict_note or "").strip())
         if missing:
             raise UserError(self.env._("Write the quality findings of %(name)s before giving the verdict.",
                                        name=missing[0].name))
-        self.sudo().write({"quality_verdict": verdict, "verdict_date": fields.Datetime.now(),
-                           "verdict_by_id": self.env.uid, "state": "verdict"})
+        with crr_scope():
+            self.sudo().write({"quality_verdict": verdict, "verdict_date": fields.Datetime.now(),
+                               "verdict_by_id": self.env.uid, "state": "verdict"})
         return True
 
     def action_verdict_company_defect(self):
@@ -235,9 +245,8 @@ class CrrComplaintReturn(models.Model):
 
     def action_decide(self, decision):
         """Repair, replace or credit (reviewers). Free of charge: company-caused defect within warranty."""
-        if decision not in dict(DECISIONS):
-            raise UserError(self.env._("Unknown decision %(decision)s.", decision=decision))
-        self._crr_check_action_access(REVIEWER)
+        self._crr_selection_arg(decision, self._fields["decision"])
+        self._crr_check_reviewer()
         self._crr_check_state(("verdict",), self.env._("Decide"))
         for record in self:
             free = record.quality_verdict == "company_defect" and record.warranty_status == "in"
@@ -246,14 +255,15 @@ class CrrComplaintReturn(models.Model):
                     "%(name)s is a company-caused defect within the warranty: repair or replace it free, or "
                     "credit the customer.", name=record.name,
                 ))
-            record.sudo().write({
-                "decision": decision,
-                "decision_date": fields.Datetime.now(),
-                "decided_by_id": self.env.uid,
-                "free_of_charge": free and decision in ("repair", "replace"),
-                "warranty_status_decided": record.warranty_status,
-                "state": "decided",
-            })
+            with crr_scope():
+                record.sudo().write({
+                    "decision": decision,
+                    "decision_date": fields.Datetime.now(),
+                    "decided_by_id": self.env.uid,
+                    "free_of_charge": free and decision in ("repair", "replace"),
+                    "warranty_status_decided": record.warranty_status,
+                    "state": "decided",
+                })
         return True
 
     def action_decide_repair(self):
@@ -269,17 +279,28 @@ class CrrComplaintReturn(models.Model):
         return self.action_decide("no_action")
 
     def action_cancel(self):
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("draft", "waiting"), self.env._("Cancel"))
         open_pickings = self.picking_id.filtered(lambda p: p.state not in ("done", "cancel"))
         if open_pickings:
             open_pickings.check_access("write")
             open_pickings.sudo().action_cancel()
-        self.sudo().write({"state": "cancelled"})
+        with crr_scope():
+            self.sudo().write({"state": "cancelled"})
         return True
+
+    def _crr_kept_message(self):
+        kept = self.filtered(lambda record: record.state != "draft")
+        if kept:
+            return self.env._(
+                "The return %(name)s is a quality record and cannot be deleted: cancel it instead.",
+                name=kept[0].name,
+            )
+        return None
 
     def action_open_picking(self):
         self.ensure_one()
+        self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "stock.picking",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 from odoo.exceptions import UserError, ValidationError
 
 GOODS_TYPES = ("material", "tooling", "equipment")
@@ -13,7 +14,9 @@ class CrrCustomerProperty(models.Model):
 
     _name = "crr.customer.property"
     _description = "Customer Property"
-    _inherit = ["crr.stock.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin", "crr.stock.state.mixin"
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -176,7 +179,7 @@ class CrrCustomerProperty(models.Model):
     def action_receive(self):
         """The property is identified and received into custody. Goods need their receipt validated with
         the customer as owner: the quants then carry the customer as owner."""
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("draft",), self.env._("Receive"))
         for record in self:
             if record.is_goods:
@@ -187,23 +190,25 @@ class CrrCustomerProperty(models.Model):
                         "Validate the receipt of %(name)s first (a receipt whose owner is the customer), then "
                         "receive the property.", name=record.name,
                     ))
-            date = record.picking_id.date_done and self._crr_local_date(record.picking_id.date_done, record.company_id)
-            record.sudo().write({
-                "state": "in_custody",
-                "received_date": date or fields.Date.context_today(record),
-                "received_by_id": self.env.uid,
-                "location_id": record.location_id.id or record.picking_id.location_dest_id.id,
-            })
+            date = record.picking_id.date_done and record.company_id._crr_local_date(record.picking_id.date_done)
+            with crr_scope():
+                record.sudo().write({
+                    "state": "in_custody",
+                    "received_date": date or fields.Date.context_today(record),
+                    "received_by_id": self.env.uid,
+                    "location_id": record.location_id.id or record.picking_id.location_dest_id.id,
+                })
         return True
 
     def _crr_inspect(self, result):
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("in_custody", "reported"), self.env._("Inspect"))
-        self.sudo().write({
-            "inspection_result": result,
-            "inspected_date": fields.Date.context_today(self),
-            "inspected_by_id": self.env.uid,
-        })
+        with crr_scope():
+            self.sudo().write({
+                "inspection_result": result,
+                "inspected_date": fields.Date.context_today(self),
+                "inspected_by_id": self.env.uid,
+            })
         return True
 
     def action_inspect_conforming(self):
@@ -220,7 +225,7 @@ class CrrCustomerProperty(models.Model):
         """Report loss, damage or unsuitability to the customer: e-mail from the template (posted in the
         chatter, the customer as recipient) and print the report."""
         self.ensure_one()
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("in_custody",), self.env._("Report to Customer"))
         missing = [
             self._fields[name]._description_string(self.env)
@@ -236,33 +241,50 @@ class CrrCustomerProperty(models.Model):
                 "The customer %(customer)s has no e-mail address: add one to report the incident.",
                 customer=self.partner_id.display_name,
             ))
-        self.sudo().write({"state": "reported", "reported_date": fields.Datetime.now(), "reported_by_id": self.env.uid})
+        with crr_scope():
+            self.sudo().write(
+                {"state": "reported", "reported_date": fields.Datetime.now(), "reported_by_id": self.env.uid}
+            )
         template = self.env.ref("customer_requirement_review_stock.mail_template_crr_customer_property_incident")
         self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
         return self.env.ref("customer_requirement_review_stock.action_report_crr_customer_property").report_action(self)
 
     def action_resume_custody(self):
         """After the report: the customer decided; the property stays in custody (e.g. repaired, replaced)."""
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("reported",), self.env._("Back in Custody"))
-        self.sudo().write({"state": "in_custody"})
+        with crr_scope():
+            self.sudo().write({"state": "in_custody"})
         return True
 
     def action_return(self):
         """Given back to the customer (or used up in production)."""
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("in_custody", "reported"), self.env._("Return to Customer"))
-        self.sudo().write({"state": "returned", "returned_date": fields.Date.context_today(self)})
+        with crr_scope():
+            self.sudo().write({"state": "returned", "returned_date": fields.Date.context_today(self)})
         return True
 
     def action_cancel(self):
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("draft",), self.env._("Cancel"))
-        self.sudo().write({"state": "cancelled"})
+        with crr_scope():
+            self.sudo().write({"state": "cancelled"})
         return True
+
+    def _crr_kept_message(self):
+        kept = self.filtered(lambda record: record.state != "draft")
+        if kept:
+            return self.env._(
+                "The customer property record %(name)s is a quality record and cannot be deleted: cancel it "
+                "instead.",
+                name=kept[0].name,
+            )
+        return None
 
     def action_open_quants(self):
         self.ensure_one()
+        self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Stock Owned by %(customer)s", customer=self.partner_id.display_name),

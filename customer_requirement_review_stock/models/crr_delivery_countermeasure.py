@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 from odoo.exceptions import UserError
 
 CAUSE_CATEGORIES = [
@@ -21,7 +22,9 @@ class CrrDeliveryCountermeasure(models.Model):
 
     _name = "crr.delivery.countermeasure"
     _description = "Delay Countermeasure"
-    _inherit = ["crr.stock.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin", "crr.stock.state.mixin"
+    ]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -121,21 +124,22 @@ class CrrDeliveryCountermeasure(models.Model):
         order = picking.sale_id
         company = picking.company_id
         owner = self._crr_default_owner(picking)
-        delivery_date = self._crr_local_date(picking.date_done, company)
+        delivery_date = company._crr_local_date(picking.date_done)
         promised = min(date for date in lines.mapped("crr_promised_date") if date) if any(
             lines.mapped("crr_promised_date")) else False
-        record = self.sudo().create({
-            "company_id": company.id,
-            "picking_id": picking.id,
-            "order_id": order.id,
-            "sale_line_ids": [fields.Command.set(lines.ids)],
-            "delay_type": delay_type,
-            "promised_date": promised,
-            "delivery_date": delivery_date,
-            "days_late": max((delivery_date - promised).days, 0) if promised and delivery_date else 0,
-            "user_id": owner.id,
-            "state": "open",
-        })
+        with crr_scope():
+            record = self.sudo().create({
+                "company_id": company.id,
+                "picking_id": picking.id,
+                "order_id": order.id,
+                "sale_line_ids": [fields.Command.set(lines.ids)],
+                "delay_type": delay_type,
+                "promised_date": promised,
+                "delivery_date": delivery_date,
+                "days_late": max((delivery_date - promised).days, 0) if promised and delivery_date else 0,
+                "user_id": owner.id,
+                "state": "open",
+            })
         if owner:
             record.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -168,9 +172,12 @@ class CrrDeliveryCountermeasure(models.Model):
     # -- actions --------------------------------------------------------------------------------------
     def action_customer_informed(self):
         """The customer was told of the delay and of the countermeasure (now, by the current user)."""
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("open",), self.env._("Customer Informed"))
-        self.sudo().write({"customer_informed_date": fields.Datetime.now(), "customer_informed_by_id": self.env.uid})
+        with crr_scope():
+            self.sudo().write(
+                {"customer_informed_date": fields.Datetime.now(), "customer_informed_by_id": self.env.uid}
+            )
         return True
 
     def _crr_close_missing(self):
@@ -185,7 +192,7 @@ class CrrDeliveryCountermeasure(models.Model):
         return missing
 
     def action_close(self):
-        self._crr_check_action_access()
+        self._crr_check_access("write")
         self._crr_check_state(("open",), self.env._("Close"))
         for record in self:
             missing = record._crr_close_missing()
@@ -194,23 +201,43 @@ class CrrDeliveryCountermeasure(models.Model):
                     "The delay countermeasure %(name)s cannot be closed, missing: %(missing)s.",
                     name=record.name, missing=", ".join(missing),
                 ))
-        self.sudo().write({"state": "closed", "closed_date": fields.Datetime.now(), "closed_by_id": self.env.uid})
+        with crr_scope():
+            self.sudo().write({"state": "closed", "closed_date": fields.Datetime.now(), "closed_by_id": self.env.uid})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
+    def _crr_check_manager(self):
+        """Cancel and reopen: access and company of the countermeasures, and the Review Manager group."""
+        self._crr_check_access("write")
+        self._crr_check_group(
+            "customer_requirement_review.group_crr_manager",
+            self.env._("Only review managers may cancel or reopen delay countermeasures."),
+        )
+
     def action_cancel(self):
         """Cancel a countermeasure opened wrongly (e.g. the customer had agreed to the later date)."""
-        self._crr_check_action_access("customer_requirement_review.group_crr_manager")
+        self._crr_check_manager()
         self._crr_check_state(("draft", "open"), self.env._("Cancel"))
-        self.sudo().write({"state": "cancelled"})
+        with crr_scope():
+            self.sudo().write({"state": "cancelled"})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
     def action_reopen(self):
-        self._crr_check_action_access("customer_requirement_review.group_crr_manager")
+        self._crr_check_manager()
         self._crr_check_state(("closed", "cancelled"), self.env._("Reopen"))
-        self.sudo().write({"state": "open", "closed_date": False, "closed_by_id": False})
+        with crr_scope():
+            self.sudo().write({"state": "open", "closed_date": False, "closed_by_id": False})
         return True
+
+    def _crr_kept_message(self):
+        kept = self.filtered(lambda record: record.state != "draft")
+        if kept:
+            return self.env._(
+                "The delay countermeasure %(name)s is a quality record and cannot be deleted: cancel it instead.",
+                name=kept[0].name,
+            )
+        return None
 
     def action_print(self):
         return self.env.ref("customer_requirement_review_stock.action_report_crr_delivery_countermeasure").report_action(self)

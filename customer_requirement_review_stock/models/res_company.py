@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import fields, models
 
 
@@ -20,3 +22,15 @@ class ResCompany(models.Model):
         "CHECK(crr_on_time_target >= 0 AND crr_on_time_target <= 100)",
         "The on-time delivery target is a percentage between 0 and 100.",
     )
+
+    def _crr_local_date(self, value):
+        """The calendar date of the UTC datetime ``value`` in the company's time zone (its address's), so
+        that a delivery is on time or late by the company's calendar whoever triggers the computation."""
+        if not value:
+            return False
+        company = self or self.env.company
+        try:
+            zone = pytz.timezone(company.partner_id.tz or "UTC")
+        except pytz.UnknownTimeZoneError:
+            zone = pytz.utc
+        return pytz.utc.localize(value).astimezone(zone).date()

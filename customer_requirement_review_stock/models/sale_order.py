@@ -44,6 +44,7 @@ class SaleOrder(models.Model):
 
     def action_view_crr_countermeasures(self):
         self.ensure_one()
+        self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "customer_requirement_review_stock.action_crr_delivery_countermeasure"
         )

@@ -63,20 +63,18 @@ class SaleOrderLine(models.Model):
 
     @api.depends("order_id.commitment_date", "order_id.date_order", "customer_lead", "order_id.company_id")
     def _compute_crr_promised_date(self):
-        Guard = self.env["crr.stock.guard.mixin"]
         for line in self:
             order = line.order_id
             moment = order.commitment_date or (
                 order.date_order and order.date_order + timedelta(days=line.customer_lead or 0.0)
             )
-            line.crr_promised_date = Guard._crr_local_date(moment, order.company_id) if moment else False
+            line.crr_promised_date = order.company_id._crr_local_date(moment) if moment else False
 
     @api.depends(
         "move_ids.state", "move_ids.date", "move_ids.quantity", "move_ids.product_uom", "move_ids.location_dest_usage",
         "product_uom_qty", "product_uom_id", "crr_promised_date", "state", "qty_delivered_method",
     )
     def _compute_crr_delivery(self):
-        Guard = self.env["crr.stock.guard.mixin"]
         # one read of the moves (and their locations) of the whole batch
         moves = self.move_ids
         moves.fetch(["state", "date", "quantity", "product_uom", "location_dest_id", "origin_returned_move_id",
@@ -109,11 +107,11 @@ class SaleOrderLine(models.Model):
             company = line.order_id.company_id
             promised = line.crr_promised_date
             if completed_on:
-                day = Guard._crr_local_date(completed_on, company)
+                day = company._crr_local_date(completed_on)
                 late = max((day - promised).days, 0) if promised else 0
                 vals.update(crr_delivery_state="late" if late else "on_time", crr_delivery_date=day, crr_days_late=late)
             elif done and all(move.state in ("done", "cancel") for move in outgoing):
-                day = Guard._crr_local_date(done[-1].date, company)
+                day = company._crr_local_date(done[-1].date)
                 late = max((day - promised).days, 0) if promised else 0
                 vals.update(crr_delivery_state="short", crr_delivery_date=day, crr_days_late=late)
             else:

@@ -1,9 +1,15 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "crr.record.guard.mixin"]
+    _crr_action_fields = {
+        "crr_late_risk": "the daily check of shipments (scheduled action \"Delivery: flag deliveries that will miss "
+        "their date\")",
+        "crr_complaint_return_id": "Create Return Picking of the complaint's return",
+    }
 
     crr_promised_date = fields.Date(
         string="Promised Date",
@@ -32,14 +38,6 @@ class StockPicking(models.Model):
             dates = [date for date in picking.move_ids.sale_line_id.mapped("crr_promised_date") if date]
             picking.crr_promised_date = min(dates) if dates else False
 
-    def write(self, vals):
-        if "crr_late_risk" in vals and not self.env.su:
-            raise UserError(self.env._(
-                "Will Miss Its Date is set by the daily check of shipments (scheduled action \"Delivery: flag "
-                "deliveries that will miss their date\"); it cannot be written directly."
-            ))
-        return super().write(vals)
-
     def _action_done(self):
         result = super()._action_done()
         self.sudo()._crr_after_done()
@@ -48,7 +46,6 @@ class StockPicking(models.Model):
     def _crr_after_done(self):
         """Validated deliveries: open a delay countermeasure for a late or short one. Validated returns of a
         complaint: the return's goods are received."""
-        Guard = self.env["crr.stock.guard.mixin"]
         for picking in self:
             if picking.crr_complaint_return_id:
                 picking.crr_complaint_return_id._crr_goods_received()
@@ -57,11 +54,12 @@ class StockPicking(models.Model):
             lines = picking.move_ids.filtered(lambda m: m.state == "done").sale_line_id
             if not lines:
                 continue
-            done_on = Guard._crr_local_date(picking.date_done, picking.company_id)
+            done_on = picking.company_id._crr_local_date(picking.date_done)
             late = lines.browse([line.id for line in lines if line.crr_promised_date and done_on > line.crr_promised_date])
             short = lines.filtered(lambda line: line.crr_delivery_state == "short")
             if picking.crr_late_risk:
-                picking.crr_late_risk = False
+                with crr_scope():
+                    picking.crr_late_risk = False
             if late or short:
                 self.env["crr.delivery.countermeasure"]._crr_open_for_picking(picking, late, short)
 
@@ -70,7 +68,6 @@ class StockPicking(models.Model):
         """Daily check of shipments (物流部每日查询出货情况): flag open deliveries that will miss their promised
         date (scheduled after it, or the date is past) and give their responsible a to-do; clear the flag of
         those back on time."""
-        Guard = self.env["crr.stock.guard.mixin"]
         pickings = self.sudo().search([
             ("picking_type_code", "=", "outgoing"),
             ("state", "not in", ("done", "cancel")),
@@ -81,14 +78,15 @@ class StockPicking(models.Model):
         back = self.browse()
         for picking in pickings:
             today = fields.Date.context_today(picking)
-            scheduled = Guard._crr_local_date(picking.scheduled_date, picking.company_id)
+            scheduled = picking.company_id._crr_local_date(picking.scheduled_date)
             at_risk = picking.crr_promised_date < today or (scheduled and scheduled > picking.crr_promised_date)
             if at_risk and not picking.crr_late_risk:
                 newly |= picking
             elif not at_risk and picking.crr_late_risk:
                 back |= picking
-        back.write({"crr_late_risk": False})
-        newly.write({"crr_late_risk": True})
+        with crr_scope():
+            back.write({"crr_late_risk": False})
+            newly.write({"crr_late_risk": True})
         for picking in newly:
             user = picking.user_id or picking.sale_id.user_id
             message = self.env._(

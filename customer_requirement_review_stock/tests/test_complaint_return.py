@@ -32,6 +32,8 @@ class TestComplaintReturn(CrrStockCommon):
                          (self.customer, self.order, self.company))
         with self.assertRaisesRegex(UserError, "Verdict"):
             record.write({"quality_verdict": "company_defect"})
+        with self.assertRaisesRegex(UserError, "Verdict"):
+            record.sudo().write({"quality_verdict": "company_defect"})
         record.action_create_return_picking()
         picking = record.picking_id
         self.assertEqual((record.state, record.origin_picking_id), ("waiting", self.delivery))
@@ -65,6 +67,8 @@ class TestComplaintReturn(CrrStockCommon):
             as_quality.write({"decision_note": "changed"})
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             record.with_user(self.manager).unlink()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            record.sudo().with_context(MODULE_UNINSTALL_FLAG=True).unlink()
 
     def test_warranty_terms_most_specific(self):
         specific = self.env["crr.warranty.term"].create({

@@ -89,6 +89,9 @@ class TestDeliveryPerformance(CrrStockCommon):
             as_owner.write({"state": "closed"})
         with self.assertRaisesRegex(UserError, "Customer Informed"):
             as_owner.write({"customer_informed_date": "2026-01-01 00:00:00"})
+        # the main addon's record guard: not even the superuser, whatever the context, writes them directly
+        with self.assertRaisesRegex(UserError, "Close / Cancel / Reopen"):
+            measure.sudo().with_context(crr_action=True, install_mode=True).write({"state": "closed"})
         with self.assertRaisesRegex(UserError, "cannot be closed, missing"):
             as_owner.action_close()
         as_owner.write({
@@ -121,6 +124,8 @@ class TestDeliveryPerformance(CrrStockCommon):
         self.assertEqual(picking.activity_ids.user_id, self.salesperson)
         with self.assertRaisesRegex(UserError, "daily check of shipments"):
             picking.with_user(self.salesperson).write({"crr_late_risk": False})
+        with self.assertRaisesRegex(UserError, "daily check of shipments"):
+            picking.sudo().write({"crr_late_risk": False})
         # delivered (late): the flag goes, a countermeasure comes
         self._deliver(order)
         self.assertFalse(picking.crr_late_risk)
