@@ -356,8 +356,10 @@ class CrrReviewLine(models.Model):
         if vals_list:
             with crr_scope("no_subscribe"):
                 self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
-            # the lines' activities as cached in this transaction are no longer what the database holds
+            # creating an activity does not update its document's cached activities (a Many2oneReference):
+            # read them again, so that this transaction sees what the database holds (one query)
             self.invalidate_recordset(["activity_ids"])
+            self.sudo().fetch(["activity_ids"])
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """Reviewers are not made followers of the lines their activities are on.

@@ -43,7 +43,7 @@ class CapaCommon(ComplaintCommon):
         complaint.with_user(self.reviewer).action_to_verification()
         complaint.action_ids.with_user(self.reviewer2).action_verify()
         complaint.with_user(self.salesperson).write(
-            {"customer_reply": "Fixture replaced.", "reply_date": fields.Date.today()})
+            {"customer_reply": "Fixture replaced.", "reply_date": fields.Date.today(), "customer_acceptance": "accepted"})
         complaint.with_user(self.reviewer).action_close()
         self.assertEqual(complaint.state, "closed")
         return complaint

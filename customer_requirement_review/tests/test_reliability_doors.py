@@ -179,7 +179,8 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
             ("cancel complaint", self.complaint, "action_cancel", (), {}, reviewers),
             ("complaint action done", self.action, "action_done", (), {}, reviewers | A({"employee"})),
             ("verify complaint action", self.action_done, "action_verify", (), {}, reviewers),
-            ("close campaign", self.campaign, "action_close", (), {}, managers),
+            # closing needs the results approved (management representative, then GM): refused for every role
+            ("close campaign", self.campaign, "action_close", (), {}, A(set())),
             ("load campaign customers", self.campaign, "action_load_customers", (), {}, managers),
             # navigation: whoever reads the order gets the action (the lines stay behind their own rules); the
             # customer reads its own quotation
@@ -649,7 +650,7 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
             ("model not exportable", None, "cannot be exported"),
         ):
             with self.subTest(label):
-                url = base + query if query else "/customer_requirement_review/xlsx/res.partner?ids=1"
+                url = base + query if query else "/customer_requirement_review/xlsx/res.users?ids=1"
                 with mute_logger("odoo.http"):
                     response = self.url_open(url)
                 self.assertIn(response.status_code, (400, 403, 422), response.text[:300])

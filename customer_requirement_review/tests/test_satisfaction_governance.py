@@ -133,6 +133,7 @@ class TestSatisfactionGovernance(CrrSatisfactionCommon):
             "root_cause": "No buffer stock", "corrective_plan": "Keep two weeks of buffer stock.",
             "action_ids": [Command.create({"name": "Buffer stock", "user_id": self.env.uid})],
             "customer_reply": "We keep a buffer stock from now on.", "reply_date": fields.Date.today(),
+            "customer_acceptance": "accepted",
         })
         complaint.action_submit_plan()
         complaint.with_user(self.management_rep).action_approve_plan()
