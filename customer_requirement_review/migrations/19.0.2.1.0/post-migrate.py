@@ -48,3 +48,7 @@ def migrate(cr, version):
     others = env["res.company"].search([("id", "!=", main.id)]) if main else env["res.company"]
     if others:
         Rule._crr_setup_companies(others, xmlids=("crr_review_rule_large_order", "crr_review_rule_over_authority"))
+    # orders confirmed without a salesperson (payment, portal signature, e-commerce): a database that had the
+    # module before keeps what it did then, the portal closed to unreviewed quotations ("review first"); the
+    # new default "confirm, then review" is for new installations
+    cr.execute("UPDATE res_company SET crr_online_policy = 'review_first'")
