@@ -71,7 +71,7 @@ class TestOrdersConfirmedWithoutSalesperson(CrrReviewCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.crr_online_state, "pending")
         self.assertEqual(order.review_state, "in_review")
-        self.assertEqual(set(order._crr_order_review_lines().department_id.mapped("code")), DEPARTMENT_CODES)
+        self.assertEqual(set(order._crr_round_lines().department_id.mapped("code")), DEPARTMENT_CODES)
         self.assertTrue(order._crr_delivery_held())
         activity = self._activities(order)
         self.assertEqual(activity.summary, "Confirmed online before its review")
@@ -108,7 +108,7 @@ class TestOrdersConfirmedWithoutSalesperson(CrrReviewCommon):
         self.company.crr_online_policy = "review_after"
         order = self._special_quotation()
         order.sudo().action_confirm()
-        line = order._crr_order_review_lines().filtered(lambda line: line.department_id.code == "finance")
+        line = order._crr_round_lines().filtered(lambda line: line.department_id.code == "finance")
         line.with_user(self.reviewers["finance"]).action_reject(opinion="Payment terms not acceptable")
         self.assertEqual(order.review_state, "rejected")
         self.assertTrue(order._crr_delivery_held())
@@ -122,7 +122,7 @@ class TestOrdersConfirmedWithoutSalesperson(CrrReviewCommon):
         self.assertEqual(small.state, "sale")
         self.assertEqual(small.crr_online_state, "exempt")
         self.assertEqual(small.review_state, "not_required")
-        self.assertFalse(small._crr_order_review_lines())
+        self.assertFalse(small._crr_round_lines())
         # not matching the condition: reviewed first
         self.assertEqual(large.state, "sent")
         self.assertEqual(large.crr_online_state, "held")
