@@ -24,9 +24,10 @@ class TestCompanyCreation(TransactionCase):
         self.assertFalse(self.settings_admin.has_group("customer_requirement_review.group_crr_manager"))
         company = self.env["res.company"].with_user(self.settings_admin).create({"name": "Branch Factory"})
         departments = self.env["crr.department"].search([("company_id", "=", company.id)])
-        self.assertEqual(set(departments.mapped("code")), DEPARTMENT_CODES)
+        # the eight departments of the procedures and the sales manager (beyond a salesperson's authority)
+        self.assertEqual(set(departments.mapped("code")), DEPARTMENT_CODES | {"sales_manager"})
         rules = self.env["crr.review.rule"].search([("company_id", "=", company.id)])
-        self.assertEqual(len(rules), 4)
+        self.assertEqual(len(rules), 6)
         self.assertEqual(rules.department_ids.company_id, company)
         self.assertTrue(company.crr_complaint_alias_id)
         # install defaults: review off until the company has set it up, online orders reviewed after confirmation
@@ -34,8 +35,8 @@ class TestCompanyCreation(TransactionCase):
         self.assertEqual(company.crr_online_policy, "review_after")
         # the set-up runs again for existing companies (post-install) without duplicating anything
         self.env["crr.review.rule"]._crr_setup_companies(company)
-        self.assertEqual(self.env["crr.department"].search_count([("company_id", "=", company.id)]), 8)
-        self.assertEqual(self.env["crr.review.rule"].search_count([("company_id", "=", company.id)]), 4)
+        self.assertEqual(self.env["crr.department"].search_count([("company_id", "=", company.id)]), 9)
+        self.assertEqual(self.env["crr.review.rule"].search_count([("company_id", "=", company.id)]), 6)
 
     def test_company_creation_still_needs_the_right(self):
         salesperson = new_test_user(self.env, login="crr_company_sales", groups="sales_team.group_sale_salesman")

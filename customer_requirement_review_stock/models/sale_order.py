@@ -42,6 +42,24 @@ class SaleOrder(models.Model):
                 )
         return result
 
+    def _crr_hold_deliveries(self, hold):
+        """Orders confirmed before their review (paid or confirmed online, policy "confirm, then review"):
+        their deliveries wait for the approval. The hold itself is the refusal to validate them
+        (``stock.picking._crr_check_review_hold``) while ``_crr_delivery_held()``; here the deliveries' chatter
+        says so, and the hold is lifted by the approval of the review."""
+        pickings = self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing" and p.state != "done")
+        for picking in pickings.sudo():
+            order = picking.sale_id
+            picking._message_log(
+                body=self.env._(
+                    "Held: %(order)s was confirmed before its requirement review; this delivery cannot be validated "
+                    "until the review is approved.", order=order.name)
+                if hold else self.env._(
+                    "Released: the requirement review of %(order)s is approved; this delivery may be validated.",
+                    order=order.name)
+            )
+        return super()._crr_hold_deliveries(hold)
+
     def action_view_crr_countermeasures(self):
         self.ensure_one()
         self._crr_door("read")

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -37,6 +38,36 @@ class StockPicking(models.Model):
         for picking in self:
             dates = [date for date in picking.move_ids.sale_line_id.mapped("crr_promised_date") if date]
             picking.crr_promised_date = min(dates) if dates else False
+
+    crr_review_held = fields.Boolean(
+        string="Held for Review", compute="_compute_crr_review_held",
+        help="The order was confirmed before its requirement review (paid or confirmed online): the delivery "
+        "cannot be validated until the review is approved.",
+    )
+
+    @api.depends("sale_id.crr_online_state", "sale_id.state")
+    def _compute_crr_review_held(self):
+        for picking in self:
+            picking.crr_review_held = (
+                picking.picking_type_code == "outgoing" and bool(picking.sale_id)
+                and picking.sale_id._crr_delivery_held()
+            )
+
+    def _crr_check_review_hold(self):
+        held = self.filtered("crr_review_held")
+        if held:
+            raise UserError(
+                self.env._(
+                    "%(picking)s is held: its order %(order)s was confirmed before its requirement review. Validate the "
+                    "delivery once the review is approved (the order's Review page says who is still to decide).",
+                    picking=held[0].name,
+                    order=held[0].sale_id.name,
+                )
+            )
+
+    def button_validate(self):
+        self._crr_check_review_hold()
+        return super().button_validate()
 
     def _action_done(self):
         result = super()._action_done()

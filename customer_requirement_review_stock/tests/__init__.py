@@ -3,3 +3,4 @@ from . import test_customer_property
 from . import test_complaint_return
 from . import test_in_stock
 from . import test_i18n
+from . import test_review_hold
