@@ -472,6 +472,8 @@ class CrrComplaint(models.Model):
         if reopened_vals:
             with crr_scope("action", "internal_complaint"):
                 reopened = self.create(reopened_vals)
+            # the first complaints' "reopened as" as this transaction sees it
+            not_effective.invalidate_recordset(["reopened_complaint_ids"])
             for complaint, recurrence, new in zip(not_effective, recurrences, reopened, strict=True):
                 with crr_scope():
                     complaint.write({

@@ -40,7 +40,8 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
         env = cls.env
         cls.customer.is_company = True
         cls.customer_b = env["res.partner"].create({"name": "Doors Customer B", "is_company": True})
-        cls.company_b = env["res.company"].create({"name": "Doors Company B"})
+        # company B reviews every order (a new company starts with the review off)
+        cls.company_b = env["res.company"].create({"name": "Doors Company B", "crr_review_mode": "all"})
         users = {
             "sales_own": cls.salesperson,
             "sales_all": new_test_user(env, login="crr_t_doors_all", groups="sales_team.group_sale_salesman_all_leads"),
@@ -83,6 +84,7 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
         })
         cls.order_b.action_request_review()
         cls.line_b = cls.order_b._crr_round_lines().filtered(lambda line: line.department_id.code == "quality")
+        assert cls.line_b, "company B's order is in review"
         cls.department_b = cls.line_b.department_id
         # confirmed orders: of the salesperson (A), of another salesperson (A), of customer B
         (cls.company | cls.company_b).crr_review_mode = "off"
@@ -364,11 +366,13 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
             with self.subTest(run=run):
                 departments = self.env["crr.department"].search([("company_id", "=", company.id)])
                 rules = self.env["crr.review.rule"].search([("company_id", "=", company.id)])
-                self.assertEqual(len(departments), 8)
-                self.assertEqual(len(rules), 4)
+                # the procedures' eight departments and the sales manager; the six shipped rules
+                self.assertEqual(len(departments), 9)
+                self.assertEqual(len(rules), 6)
                 self.assertEqual(rules.department_ids.company_id, company)
                 self.assertTrue(company.crr_complaint_alias_id)
-                self.assertEqual(company.crr_review_mode, "all")
+                # the install default: off until the company has put reviewers in its departments
+                self.assertEqual(company.crr_review_mode, "off")
                 self.assertEqual(
                     (self.env["crr.department"].search_count([("company_id", "=", self.company.id)]),
                      self.env["crr.review.rule"].search_count([("company_id", "=", self.company.id)])),

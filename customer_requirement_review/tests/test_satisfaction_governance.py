@@ -43,7 +43,9 @@ class TestSatisfactionGovernance(CrrSatisfactionCommon):
             email="gov.manager@example.com")
         cls.management_rep = new_test_user(
             cls.env, login="crr_gov_mr", groups="customer_requirement_review.group_crr_management_rep")
-        cls.general_manager = new_test_user(cls.env, login="crr_gov_gm", groups="sales_team.group_sale_salesman")
+        cls.general_manager = new_test_user(
+            cls.env, login="crr_gov_gm", groups="sales_team.group_sale_salesman,customer_requirement_review.group_crr_reviewer"
+        )
         cls.env["crr.department"].search(
             [("code", "=", "general_manager"), ("company_id", "=", cls.company.id)]
         ).user_ids = [Command.link(cls.general_manager.id)]

@@ -81,6 +81,7 @@ class TestQueueJobs(TransactionCase):
         reviewer = new_test_user(self.env, login="crr_q_reviewer", groups="customer_requirement_review.group_crr_reviewer")
         department = self.env.ref("customer_requirement_review.crr_department_sales")
         department.user_ids = [(4, reviewer.id)]
+        self.env.company.crr_review_mode = "all"  # off at install until the company has its reviewers
         product = self.env["product.product"].create({"name": "Queue Gear", "type": "service", "list_price": 10})
         order = self.env["sale.order"].create({
             "partner_id": self.customers[0].id,
