@@ -225,7 +225,7 @@ class TestCapaGovernance(CapaCommon):
         for complaint in (first, second):
             self.assertEqual(complaint.effectiveness_state, "not_effective")
             self.assertEqual(complaint.recurrence_complaint_id, recurrence)
-            new = complaint.reopened_complaint_ids
+            new = self.env["crr.complaint"].search([("origin_complaint_id", "=", complaint.id)])
             self.assertEqual(len(new), 1)
             self.assertEqual(new.origin_complaint_id, complaint)
             self.assertEqual(new.state, "new")

@@ -378,7 +378,8 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
                      self.env["crr.review.rule"].search_count([("company_id", "=", self.company.id)])),
                     counts_a,
                 )
-        # its orders are reviewed again
+        # its orders are reviewed once it turns the review on
+        company.crr_review_mode = "all"
         env_c = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
         order = env_c["sale.order"].create({
             "partner_id": self.customer.id, "company_id": company.id,
