@@ -10,7 +10,8 @@ class ResCompany(models.Model):
         "approved a sample of it (sample request approved by the customer).",
     )
     crr_first_batch_review = fields.Boolean(
-        string="First-Batch Supply Review", default=True,
+        # off at install, like the review itself: a company turns it on once its quality reviewers are named
+        string="First-Batch Supply Review", default=False,
         help="Open a first-batch supply review (新开发改型新顾客首批供货评审) for the first delivery of a new or "
         "modified product, or to a new customer.",
     )

@@ -89,6 +89,19 @@ class SaleOrder(models.Model):
         return error
 
     # -- first-batch supply review ----------------------------------------------------------------------
+    def _crr_kept_message(self):
+        message = super()._crr_kept_message()
+        if message:
+            return message
+        kept = self.filtered(lambda o: o.sudo().crr_first_batch_review_ids)
+        if not kept:
+            return None
+        return self.env._(
+            "%(order)s has a first-batch supply review: it is kept as its record and cannot be deleted. Cancel it "
+            "instead.",
+            order=kept[0].name,
+        )
+
     def _crr_first_batch_at_confirmation(self):
         """True: the first-batch review opens at confirmation. The Inventory bridge opens it at the first
         delivery instead (and returns False)."""

@@ -50,6 +50,7 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
         super().setUpClass()
         cls._sample_users()
         cls.customer.is_company = True
+        cls.company.crr_first_batch_review = True  # off at install
         cls.sales_admin_department = cls.dep["sales"]
         cls.gm_department = cls.dep["general_manager"]
 
