@@ -107,8 +107,8 @@ for step in $CRR_STEPS; do
             if [ "$status" = 0 ]; then
                 later_paths=()
                 for addon in $CRR_LATER_ADDONS; do later_paths+=("$addon/tests"); done
-                run_pytest later "${later_paths[@]}"
-                status=$?
+                # in a condition: run_pytest turns errexit back on, and a failed step must not end the run
+                if run_pytest later "${later_paths[@]}"; then status=0; else status=$?; fi
                 [ "$status" = 0 ] || rc=1
                 steps+=("install and tests of $later|$([ "$status" = 0 ] && echo ok || echo FAILED)|$((SECONDS - t0))")
             else
