@@ -27,7 +27,7 @@ trap '[ "$started" = started ] && pg_stop || true' EXIT
 conf=$(write_odoo_conf "$DB")
 hash_file=$CRR_STATE/$DB.addon-hash
 # the code whose change updates the database: this repository's addons among the modules (not the peer's)
-CRR_ADDONS=$(tr ',' '\n' <<<"$MODULES" | while read -r module; do [ -d "$REPO_ROOT/$module" ] && echo "$module"; done | paste -sd, -)
+CRR_ADDONS=$(tr ',' '\n' <<<"$MODULES" | while read -r module; do if [ -d "$REPO_ROOT/$module" ]; then echo "$module"; fi; done | paste -sd, -)
 if ! db_exists "$DB"; then
     log "creating the benchmark database $DB"
     odoo_cmd -c "$conf" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
