@@ -481,9 +481,10 @@ class CrrReviewLine(models.Model):
             )
 
     def _crr_decide(self, decision, opinion=None, conditions=None):
+        """Record ``decision`` on the lines. Callers check the decider first (``_crr_check_decider``: ids,
+        reviewer group, company, texts), as ``action_approve`` and ``action_reject`` do."""
         if not self:
             return True
-        self._crr_check_company_access()
         # rights are checked explicitly below (department, substitute, manager, four-eyes), so that a user
         # without access to a line gets the reason; sudo keeps the user (uid) for the checks and tracking
         self = self.sudo()  # noqa: PLW0642
