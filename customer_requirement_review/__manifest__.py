@@ -19,6 +19,7 @@
         "security/crr_satisfaction_security.xml",
         "security/crr_capa_security.xml",
         "security/crr_customer_file_security.xml",
+        "security/crr_review_link_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -29,6 +30,7 @@
         "data/crr_change_request_data.xml",
         "data/crr_capa_data.xml",
         "data/crr_customer_file_data.xml",
+        "data/crr_review_mail_templates.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -79,6 +81,8 @@
         "views/crr_first_batch_review_views.xml",
         "views/res_config_settings_customer_file_views.xml",
         "views/crr_sample_portal_templates.xml",
+        "views/res_config_settings_review_link_views.xml",
+        "views/crr_review_link_templates.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",

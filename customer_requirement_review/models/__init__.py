@@ -53,3 +53,7 @@ from . import sale_order_sample
 from . import sale_order_online
 from . import payment_transaction
 from . import res_users
+from . import res_company_review_link
+from . import res_config_settings_review_link
+from . import crr_review_link
+from . import crr_review_line_mail

@@ -1,0 +1,77 @@
+import logging
+
+from odoo import models
+
+_logger = logging.getLogger(__name__)
+
+
+class CrrReviewLine(models.Model):
+    """The review request mail: when a line becomes pending, each of its department's reviewers gets a mail
+    with their own signed, expiring, single-use links to decide it (``crr.review.link``)."""
+
+    _inherit = "crr.review.line"  # pylint: disable=consider-merging-classes-inherited
+
+    def _crr_schedule_activities(self):
+        result = super()._crr_schedule_activities()
+        self._crr_send_review_request_mails()
+        return result
+
+    def _crr_review_mail_recipients(self):
+        """``{line: reviewers}`` of the pending lines: the active reviewers of the department with an e-mail
+        address, but the requester when four-eyes forbids them to decide."""
+        pending = self.filtered(lambda line: line.state == "pending")
+        if not pending:
+            return {}
+        reviewers = pending.department_id._crr_active_reviewers()
+        recipients = {}
+        for line in pending:
+            users = reviewers.get(line.department_id.id, self.env["res.users"])
+            users = users.filtered(lambda user, line=line: user.email and not line._crr_four_eyes_blocks(user))
+            if users:
+                recipients[line] = users
+        return recipients
+
+    def _crr_review_request_mail_vals(self, user, qweb=None):
+        """The values of the review request mail of the line to ``user``, in their language."""
+        self.ensure_one()
+        line = self.with_context(lang=user.lang or self.env.lang)
+        subject = line._crr_subject()
+        urls = self.env["crr.review.link"]._crr_link_urls(line, user)
+        body = (qweb or self.env["ir.qweb"]).with_context(lang=user.lang or self.env.lang)._render(
+            "customer_requirement_review.crr_review_request_mail",
+            {
+                "line": line,
+                "subject_record": subject,
+                "order": line.order_id,
+                "user": user,
+                "urls": urls,
+                "link_days": self.env["crr.review.link"]._crr_link_days(line.company_id),
+                "form_url": f"{line.get_base_url()}/odoo/crr.review.line/{line.id}",
+            },
+            minimal_qcontext=True,
+        )
+        company = line.company_id
+        return {
+            "subject": subject._crr_review_activity_summary(),
+            "body_html": body,
+            "email_from": line.requested_by_id.email_formatted or company.email_formatted or False,
+            "author_id": line.requested_by_id.partner_id.id or company.partner_id.id,
+            "recipient_ids": [(4, user.partner_id.id)],
+            # not a message of the line's chatter: the links are the reviewer's own
+            "auto_delete": True,
+            "message_type": "email_outgoing",
+        }
+
+    def _crr_send_review_request_mails(self):
+        """Queue one review request mail per reviewer of each pending line (one batch create; the mail queue
+        sends them)."""
+        recipients = self._crr_review_mail_recipients()
+        if not recipients:
+            return self.env["mail.mail"]
+        qweb = self.env["ir.qweb"].sudo()
+        vals_list = [
+            line.sudo()._crr_review_request_mail_vals(user, qweb=qweb)
+            for line, users in recipients.items()
+            for user in users
+        ]
+        return self.env["mail.mail"].sudo().create(vals_list)
