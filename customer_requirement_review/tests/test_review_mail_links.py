@@ -190,21 +190,21 @@ class TestReviewMailLinks(CrrReviewCommon, HttpCase):
         self._refused(self._decide(token, "reject", opinion="Too late"), "decided")
         self.assertEqual(self._snapshot(line), before)
 
-        # a pending line whose round ended (another department rejected: the round is closed)
+        # a pending line whose round ended: the quotation was cancelled, then its review requested again
         self.company.crr_review_link_days = 30
         order, line = self._request()
-        other_line = order._crr_round_lines() - line
         token = self._token(line, self.reviewer)
-        if other_line.filtered(lambda other: other.state == "pending"):
-            pending = other_line.filtered(lambda other: other.state == "pending")[:1]
-            pending.with_user(self.reviewers[pending.department_id.code]).action_reject(opinion="No")
-        else:
-            line.with_user(self.manager).sudo()._crr_subject()._crr_close_round()
+        order.with_user(self.salesperson).action_cancel()
         self.env.invalidate_all()
         self.assertEqual(line.state, "superseded")
         before = self._snapshot(line)
         self._refused(self._open(token), "superseded")
         self._refused(self._decide(token, "approve"), "superseded")
+        self.assertEqual(self._snapshot(line), before)
+        order.with_user(self.salesperson).action_draft()
+        order.with_user(self.salesperson).action_request_review()
+        self.assertGreater(order._crr_review_round(), line.round)
+        self._refused(self._open(token), "superseded")
         self.assertEqual(self._snapshot(line), before)
 
     def test_login_required_and_users_without_access(self):
