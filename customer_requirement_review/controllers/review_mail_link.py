@@ -74,6 +74,9 @@ class CrrReviewMailLink(http.Controller):
             "order_lines": order.order_line.filtered(lambda ol: not ol.display_type),
             "flags": [],
             "requirements": [],
+            "requirements_title": env._(
+                "Requirements of the %(department)s department", department=line.department_id.name or ""
+            ),
         }
         if order:
             values["flags"] = [
@@ -112,4 +115,5 @@ class CrrReviewMailLink(http.Controller):
     def _crr_done(self, line, decision):
         values = self._crr_line_values(line)
         values["decision"] = decision
+        values["recorded_text"] = request.env._("Your decision was recorded: %(state)s.", state=values["state_label"])
         return request.render("customer_requirement_review.crr_review_link_done", values)

@@ -1,6 +1,7 @@
 import logging
 
 from odoo import models
+from odoo.tools import format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -37,6 +38,29 @@ class CrrReviewLine(models.Model):
         line = self.with_context(lang=user.lang or self.env.lang)
         subject = line._crr_subject()
         urls = self.env["crr.review.link"]._crr_link_urls(line, user)
+        link_days = self.env["crr.review.link"]._crr_link_days(line.company_id)
+        lang_env = line.env
+        request_text = lang_env._(
+            "%(requester)s asks the %(department)s department to review %(subject)s.",
+            requester=line.requested_by_id.name or "",
+            department=line.department_id.name or "",
+            subject=subject.display_name or "",
+        )
+        if line.deadline:
+            request_text += " " + lang_env._(
+                "Please decide by %(deadline)s.", deadline=format_date(lang_env, line.deadline)
+            )
+        texts = {
+            "greeting": lang_env._("Dear %(name)s,", name=user.name),
+            "request": request_text,
+            "footer": lang_env._(
+                "Each button opens a page with the order summary where you confirm your decision (nothing is "
+                "decided by the click alone). The links are yours only: they work once, for %(days)s days, while "
+                "you are logged in to Odoo as %(login)s.",
+                days=link_days,
+                login=user.login,
+            ),
+        }
         body = (qweb or self.env["ir.qweb"]).with_context(lang=user.lang or self.env.lang)._render(
             "customer_requirement_review.crr_review_request_mail",
             {
@@ -45,7 +69,7 @@ class CrrReviewLine(models.Model):
                 "order": line.order_id,
                 "user": user,
                 "urls": urls,
-                "link_days": self.env["crr.review.link"]._crr_link_days(line.company_id),
+                "texts": texts,
                 "form_url": f"{line.get_base_url()}/odoo/crr.review.line/{line.id}",
             },
             minimal_qcontext=True,
