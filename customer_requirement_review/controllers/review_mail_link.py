@@ -22,6 +22,7 @@ class CrrReviewMailLink(http.Controller):
 
     @http.route("/crr/review/link/<string:token>", type="http", auth="user", methods=["GET"], website=True)
     def crr_review_link(self, token, decision=None, **kwargs):
+        self._crr_user_lang()
         Link = request.env["crr.review.link"]
         try:
             line, _nonce = Link._crr_check_token(token)
@@ -33,6 +34,7 @@ class CrrReviewMailLink(http.Controller):
         "/crr/review/link/<string:token>/decide", type="http", auth="user", methods=["POST"], website=True
     )
     def crr_review_link_decide(self, token, decision=None, opinion=None, conditions=None, **kwargs):
+        self._crr_user_lang()
         Link = request.env["crr.review.link"]
         try:
             # nothing half-written: a refused decision rolls back everything it did
@@ -53,6 +55,14 @@ class CrrReviewMailLink(http.Controller):
         return self._crr_done(line, decision)
 
     # -- pages --------------------------------------------------------------------------------------
+    def _crr_user_lang(self):
+        """The page in the reviewer's own language (as their mail), not the website's visitor language."""
+        lang = request.env.user.lang
+        if lang and lang != request.env.lang and lang in dict(request.env["res.lang"].get_installed()):
+            request.update_context(lang=lang)
+            if getattr(request, "lang", None) is not None:
+                request.lang = request.env["res.lang"]._get_data(code=lang)
+
     def _crr_refused(self, refusal):
         return request.render(
             "customer_requirement_review.crr_review_link_refused",
