@@ -236,3 +236,20 @@ class TestReviewMailLinks(CrrReviewCommon, HttpCase):
         self.assertIn("o_crr_review_link_error", response.text)
         self.assertIn("Only reviewers", response.text)
         self.assertEqual(self._snapshot(line), before)
+
+    def test_mail_and_page_in_the_reviewers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["customer_requirement_review"], ["zh_CN"], overwrite=True)
+        self.reviewer.lang = "zh_CN"
+        order, line = self._request()
+        mail = self.env["mail.mail"].search(
+            [("subject", "!=", False), ("recipient_ids", "in", self.reviewer.partner_id.ids)]
+        ).filtered(lambda m: f"/crr/review/link/{line.id}.{self.reviewer.id}." in str(m.body_html))
+        self.assertEqual(len(mail), 1)
+        self.assertIn("您好", str(mail.body_html))
+        self.assertIn("有条件批准", str(mail.body_html))
+        token = re.search(r"/crr/review/link/([\w.]+)\?", str(mail.body_html)).group(1)
+        self.authenticate(self.reviewer.login, self.reviewer.login)
+        page = self._open(token, "reject")
+        self.assertIn("记录我的决定", page.text)
+        self.assertIn(order.name, page.text)
