@@ -3,6 +3,7 @@ import re
 from urllib.parse import urlsplit
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -102,6 +103,10 @@ class TestReviewMailLinks(CrrReviewCommon, HttpCase):
                      "Record my decision"):
             self.assertIn(text, page.text)
         self.assertEqual(self._snapshot(line), before, "GET decided something")
+        # a POST without the session's CSRF token decides nothing
+        response = self.url_open(f"/crr/review/link/{token}/decide", data={"decision": "approve"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self._snapshot(line), before, "a POST without CSRF token decided")
         response = self._decide(token, "approve", csrf=self._csrf(page.text))
         self.assertIn("o_crr_review_link_done", response.text)
         self.env.invalidate_all()
@@ -150,6 +155,13 @@ class TestReviewMailLinks(CrrReviewCommon, HttpCase):
         self.assertEqual(order2.review_state, "rejected")
 
     # -- refusals -------------------------------------------------------------------------------------
+    def test_validity_setting_is_bounded(self):
+        for days in (0, -1, 31):
+            with self.assertRaises(ValidationError):
+                self.company.crr_review_link_days = days
+        self.company.crr_review_link_days = 30
+        self.assertEqual(self.Link._crr_link_days(self.company), 30)
+
     def test_forged_expired_and_other_users_links_refused(self):
         _order, line = self._request()
         token = self._token(line, self.reviewer)
