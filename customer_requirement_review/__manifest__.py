@@ -100,6 +100,7 @@
         "demo/crr_complaint_demo.xml",
         "demo/crr_capa_demo.xml",
         "demo/crr_customer_file_demo.xml",
+        "demo/crr_review_mail_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
