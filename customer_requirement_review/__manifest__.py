@@ -57,6 +57,7 @@
         "views/crr_complaint_route_views.xml",
         "views/sale_order_online_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_review_escalation_views.xml",
         "views/crr_complaint_action_views.xml",
         "views/crr_complaint_views.xml",
         "views/crr_complaint_capa_views.xml",
@@ -82,6 +83,7 @@
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
+        "wizard/crr_requirement_resolve_wizard_views.xml",
         "wizard/crr_contract_type_wizard_views.xml",
         "wizard/crr_sample_refuse_wizard_views.xml",
         # menus last
