@@ -94,6 +94,7 @@
     "demo": [
         "demo/crr_satisfaction_demo.xml",
         "demo/crr_review_demo.xml",
+        "demo/crr_review_todo_demo.xml",
         "demo/crr_change_request_demo.xml",
         "demo/crr_complaint_demo.xml",
         "demo/crr_capa_demo.xml",

@@ -75,7 +75,8 @@ class CrrReviewLine(models.Model):
         requirements = self.sudo().order_id.requirement_ids
         for line in self:
             own = requirements.filtered(lambda r, line=line: r.order_id == line.order_id)
-            line.crr_requirement_ids = own._crr_answered_by(line.department_id)._filtered_access("read")
+            own = own.with_env(self.env)._crr_answered_by(line.department_id)
+            line.crr_requirement_ids = own._filtered_access("read")
 
     @api.depends("order_id", "change_request_id", "round")
     def _compute_crr_round_line_ids(self):
