@@ -7,7 +7,7 @@ class CrrRequirementResolveWizard(models.TransientModel):
     _inherit = ["crr.guard.mixin"]
 
     requirement_id = fields.Many2one("crr.requirement", required=True, ondelete="cascade")
-    name = fields.Char(related="requirement_id.name")
+    name = fields.Char(related="requirement_id.name", string="Customer Requirement")
     response_note = fields.Text(related="requirement_id.response_note")
     resolution = fields.Text(string="Deficiency Resolution", required=True)
 
