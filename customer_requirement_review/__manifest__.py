@@ -59,6 +59,7 @@
         "views/crr_complaint_route_views.xml",
         "views/sale_order_online_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_review_escalation_views.xml",
         "views/crr_complaint_action_views.xml",
         "views/crr_complaint_views.xml",
         "views/crr_complaint_capa_views.xml",
@@ -86,6 +87,7 @@
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
+        "wizard/crr_requirement_resolve_wizard_views.xml",
         "wizard/crr_contract_type_wizard_views.xml",
         "wizard/crr_sample_refuse_wizard_views.xml",
         # menus last
@@ -96,6 +98,7 @@
     "demo": [
         "demo/crr_satisfaction_demo.xml",
         "demo/crr_review_demo.xml",
+        "demo/crr_review_todo_demo.xml",
         "demo/crr_change_request_demo.xml",
         "demo/crr_complaint_demo.xml",
         "demo/crr_capa_demo.xml",

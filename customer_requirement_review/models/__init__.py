@@ -22,6 +22,9 @@ from . import crr_requirement
 from . import crr_requirement_template
 from . import crr_requirement_template_line
 from . import crr_review_line
+from . import crr_review_line_todo
+from . import res_company_review_escalation
+from . import res_config_settings_review_escalation
 from . import sale_order
 from . import sale_order_rule_facts
 from . import sale_order_review

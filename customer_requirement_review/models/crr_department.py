@@ -31,6 +31,14 @@ class CrrDepartment(models.Model):
         domain=[("share", "=", False)],
         help="Internal users who may decide this department's review lines.",
     )
+    head_id = fields.Many2one(
+        "res.users",
+        string="Department Head",
+        domain=[("share", "=", False)],
+        tracking=True,
+        help="Receives the department's review to-do (one activity per review line) when one of its reviewers, "
+        "and the escalation of its overdue review lines.",
+    )
     is_final_approval = fields.Boolean(
         string="Final Approval",
         tracking=True,
@@ -121,6 +129,21 @@ class CrrDepartment(models.Model):
             Users.browse(user_id)._update_cache({"partner_id": partner_id}, validate=False)
             Partner.browse(partner_id)._update_cache({"tz": tz}, validate=False)
         return {department_id: Users.browse(user_ids) for department_id, user_ids in reviewer_ids.items()}
+
+    def _crr_todo_user(self, reviewers=None, exclude=None):
+        """Who gets the department's to-do (the activity of a review line): its head when a reviewer of the
+        department, else its first reviewer; never ``exclude`` (the requester, under four-eyes).
+        ``reviewers``: the department's active reviewers when known (``_crr_active_reviewers``)."""
+        self.ensure_one()
+        reviewers = reviewers if reviewers is not None else self.sudo().user_ids.filtered(
+            lambda user: user.active and not user.share
+        )
+        if exclude:
+            reviewers -= exclude
+        head = self.sudo().head_id
+        if head and head in reviewers:
+            return head
+        return reviewers[:1]
 
     # -- XLSX register -------------------------------------------------------------------------
     def _crr_xlsx_filename(self):

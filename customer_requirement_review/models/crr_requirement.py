@@ -107,6 +107,68 @@ class CrrRequirement(models.Model):
             )
         return True
 
+    def _crr_answered_by(self, departments):
+        """The requirements among ``self`` that ``departments`` answer (sales answers those without
+        department)."""
+        return self.filtered(
+            lambda r: r.department_id in departments
+            or (not r.department_id and any(d.code == "sales" for d in departments))
+        )
+
+    def action_open_resolve_wizard(self):
+        """Resolve the deviation in a dialog (the resolution, then the deficiency closed)."""
+        self.ensure_one()
+        self._crr_check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve the Deviation"),
+            "res_model": "crr.requirement.resolve.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_requirement_id": self.id, "default_resolution": self.resolution or False},
+        }
+
+    def action_crr_resolve(self, resolution):
+        """Write the resolution of the deviations and close their deficiencies, for the reviewers of the
+        department that answers them (and its substitutes), review managers and whoever may edit the order
+        (its salesperson): a production reviewer resolves his department's deviation without the right to
+        edit the order, and nobody else's."""
+        self._crr_check_ids(self)
+        resolution = self._crr_text_arg(resolution, self.env._("resolution"), required=True)
+        self._crr_check_access("read")
+        user = self.env.user
+        if not (self.env.su or user.has_group("customer_requirement_review.group_crr_manager")):
+            substituted = self.env["crr.review.substitute"]._crr_departments_substituted(user)
+            departments = self.env["crr.department"].sudo().search([("user_ids", "in", user.ids)])
+            departments |= self.env["crr.department"].browse([d.id for d in substituted])
+            own = self.sudo()._crr_answered_by(departments)
+            editable = self.order_id._filtered_access("write")
+            for requirement in self.sudo() - own:
+                if requirement.order_id not in editable:
+                    raise UserError(
+                        self.env._(
+                            "Only the reviewers of the %(department)s department, its substitutes, review managers "
+                            "or the order's salesperson may resolve the deviation %(name)s.",
+                            department=requirement.department_id.name or self.env._("Sales"),
+                            name=requirement.name,
+                        )
+                    )
+        for requirement in self.sudo():
+            if requirement.response != "deviation":
+                raise UserError(
+                    self.env._("Requirement %(name)s has no deviation: there is no deficiency to close.",
+                               name=requirement.name)
+                )
+            if requirement.deficiency_closed:
+                raise UserError(
+                    self.env._("The deficiency of requirement %(name)s is already closed.", name=requirement.name)
+                )
+        # rights checked above; sudo keeps the user (uid) for the tracking and the closing user
+        requirements = self.sudo()
+        requirements.write({"resolution": resolution})
+        requirements.action_close_deficiency()
+        return True
+
     # -- re-review when the requirement list of a reviewed quotation changes --------------------------
     def _crr_list_changed(self, answers_only=False):
         self.order_id._crr_reviewed_fields_changed(

@@ -42,6 +42,7 @@ class CrrReviewLine(models.Model):
         "carried_over": REQUEST_ACTIONS,
         "carried_from_line_id": REQUEST_ACTIONS,
         "reopen_reason": "action_reopen",
+        "escalation_level": "the daily reminder of overdue lines (_cron_remind_overdue)",
     }
 
     # no check_company: the line's company is its subject's (company_id below), there is nothing to check.
@@ -325,7 +326,10 @@ class CrrReviewLine(models.Model):
         return company._crr_review_deadline_date(today=date, urgent=urgent)
 
     def _crr_schedule_activities(self):
-        """One activity per reviewer of the department on each pending line (batch create)."""
+        """One activity per pending line, for its department (batch create): assigned to the department head
+        when a reviewer of the department, else to its first reviewer (under four-eyes, never to the requester),
+        else to the requester (a department without reviewers is then seen). Every reviewer of the department
+        finds the line in "To Review"; the activity keeps the systray to one entry per department and round."""
         activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False
         )
@@ -338,21 +342,25 @@ class CrrReviewLine(models.Model):
         reviewers = pending.department_id._crr_active_reviewers()
         vals_list = []
         for line in pending:
-            summary = line._crr_subject()._crr_review_activity_summary()
-            for user in reviewers[line.department_id.id]:
-                vals_list.append(
-                    {
-                        "activity_type_id": activity_type_id,
-                        "res_model_id": model_id,
-                        "res_id": line.id,
-                        # given here, mail.activity does not compute them in a second UPDATE
-                        "res_name": line.display_name,
-                        "user_id": user.id,
-                        "user_tz": user.tz,
-                        "date_deadline": line.deadline or fields.Date.context_today(self),
-                        "summary": summary,
-                    }
-                )
+            requester = line._crr_requester()
+            user = line.department_id._crr_todo_user(
+                reviewers[line.department_id.id], exclude=requester if line.company_id.crr_four_eyes else None
+            ) or requester
+            if not user:
+                continue
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type_id,
+                    "res_model_id": model_id,
+                    "res_id": line.id,
+                    # given here, mail.activity does not compute them in a second UPDATE
+                    "res_name": line.display_name,
+                    "user_id": user.id,
+                    "user_tz": user.tz,
+                    "date_deadline": line.deadline or fields.Date.context_today(self),
+                    "summary": line._crr_subject()._crr_review_activity_summary(),
+                }
+            )
         if vals_list:
             with crr_scope("no_subscribe"):
                 self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

@@ -80,9 +80,7 @@ class SaleOrder(models.Model):
         """
         department = line.department_id
         requirements = self.requirement_ids
-        own = requirements.filtered(
-            lambda r: r.department_id == department or (not r.department_id and department.code == "sales")
-        )
+        own = requirements._crr_answered_by(department)
         unanswered = own.filtered(lambda r: r.response == "pending")
         if unanswered:
             raise UserError(

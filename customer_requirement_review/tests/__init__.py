@@ -36,3 +36,5 @@ from . import test_audit_table
 from . import test_online_orders
 from . import test_online_payment
 from . import test_review_mail_links
+from . import test_review_todo
+from . import test_review_todo_tour

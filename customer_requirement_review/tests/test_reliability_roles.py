@@ -228,14 +228,18 @@ class TestReliabilityRoles(CrrReviewCommon):
                         self._check_cell(model, role, operation, flag != "-")
                 self.env.invalidate_all()
 
-    def test_reviewer_of_another_department_sees_nothing(self):
+    def test_reviewer_of_another_department_reads_but_never_writes(self):
+        """A reviewer of the order reads the other departments' lines of it (their decisions, issue 18), and
+        writes none of them."""
         finance_line = self.order._crr_round_lines().filtered(
             lambda line: line.department_id == self.dep["finance"]
         )
         reviewer = self.users["reviewer"]
-        self.assertFalse(finance_line.with_user(reviewer).has_access("read"))
+        self.assertTrue(finance_line.with_user(reviewer).has_access("read"))
+        self.assertFalse(finance_line.with_user(reviewer).has_access("write"))
         self.assertEqual(
-            self.env["crr.review.line"].with_user(reviewer).search([("order_id", "=", self.order.id)]), self.line
+            self.env["crr.review.line"].with_user(reviewer).search([("order_id", "=", self.order.id)]),
+            self.order._crr_round_lines(),
         )
 
     def test_decided_lines_and_closed_complaints_are_never_deleted(self):

@@ -29,8 +29,13 @@ class TestReviewSecurity(CrrReviewCommon):
         order.with_user(production).read(["name", "review_state"])
         with self.assertRaises(AccessError):
             order.with_user(finance).read(["name"])
+        # every line of the order he reviews is readable (the other departments' decisions, issue 18)...
         lines = self.env["crr.review.line"].with_user(production).search([("order_id", "=", order.id)])
-        self.assertEqual(lines.department_id, self.dep["production"])
+        self.assertEqual(lines.department_id, self.dep["production"] | self.dep["procurement"] | self.dep["sales"])
+        # ... but none of another order
+        other = self._order(products=[self.service])
+        other.action_request_review()
+        self.assertFalse(self.env["crr.review.line"].with_user(production).search([("order_id", "=", other.id)]))
         with self.assertRaises(AccessError):
             order.with_user(production).write({"note": "hello"})
         # the salesperson sees all the lines of the order but cannot write them

@@ -92,7 +92,10 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
             sample.with_user(self.gm).action_approve_gm()
         sample.with_user(self.sales_admin).action_approve()
         self.assertEqual((sample.state, sample.manager_id), ("to_approve", self.sales_admin))
-        self.assertIn(self.gm, lines.sudo().activity_ids.user_id)
+        # the general manager's step has opened: one activity for the department (its first reviewer, issue 18)
+        gm_activity = lines.filtered(lambda line: line.department_id == self.gm_department).sudo().activity_ids
+        self.assertEqual(len(gm_activity), 1)
+        self.assertIn(gm_activity.user_id, self.gm_department.user_ids)
         with self.assertRaises(UserError):
             sample.with_user(self.sales_admin).action_approve_gm()
         sample.with_user(self.gm).action_approve()
