@@ -53,3 +53,4 @@ from . import sale_order_sample
 from . import sale_order_online
 from . import payment_transaction
 from . import res_users
+from . import crr_overview
