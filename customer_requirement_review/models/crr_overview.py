@@ -122,9 +122,10 @@ class CrrOverview(models.AbstractModel):
         return dict(self.env[model_name]._fields[field_name]._description_selection(self.env))
 
     @api.model
-    def _crr_approved_states(self):
-        """A review line's approving states: approved, and approved with conditions where it exists."""
-        states = dict(self.env["crr.review.line"]._fields["state"].selection)
+    def _crr_approved_states(self, model_name="crr.review.line", field_name="state"):
+        """The approving states of a review line (or of an order's review status): approved, and approved
+        with conditions where it exists."""
+        states = dict(self.env[model_name]._fields[field_name].selection)
         return [state for state in ("approved", "approved_conditions") if state in states]
 
     @api.model
@@ -167,12 +168,13 @@ class CrrOverview(models.AbstractModel):
             cards.append(self._crr_card(
                 "my_in_review", self.env._("My quotations in review"), Order.search_count(in_review),
                 self._crr_act("sale.order", in_review, self.env._("My quotations in review")),
-                note=self.env._("waiting for"), rows=rows))
+                note=self.env._("waiting for") if rows else "", rows=rows))
             rejected = [*mine, ("review_state", "=", "rejected"), ("state", "in", QUOTATION_STATES)]
             cards.append(self._crr_card(
                 "my_rejected", self.env._("Rejected, to revise"), Order.search_count(rejected),
                 self._crr_act("sale.order", rejected, self.env._("My rejected quotations"))))
-            approved = [*mine, ("review_state", "=", "approved"), ("state", "in", QUOTATION_STATES)]
+            approved = [*mine, ("review_state", "in", self._crr_approved_states("sale.order", "review_state")),
+                        ("state", "in", QUOTATION_STATES)]
             cards.append(self._crr_card(
                 "my_approved", self.env._("Approved, not confirmed"), Order.search_count(approved),
                 self._crr_act("sale.order", approved, self.env._("My approved quotations to confirm"))))
@@ -233,7 +235,7 @@ class CrrOverview(models.AbstractModel):
                     department.display_name, count,
                     self._crr_act("crr.review.line", [*pending, ("department_id", "=", department.id)],
                                   self.env._("Pending review lines")),
-                    extra=self.env._("%(count)s overdue", count=late.get(department, 0))))
+                    extra=self.env._("%(count)s overdue", count=late[department]) if late.get(department) else ""))
             cards.append(self._crr_card(
                 "pending_lines", self.env._("Pending review lines"), total,
                 self._crr_act("crr.review.line", pending, self.env._("Pending review lines")),
@@ -298,18 +300,20 @@ class CrrOverview(models.AbstractModel):
     def _crr_first_pass(self, start, end):
         """(orders whose review ended in the period, approved at the first round, mean rounds) of the orders
         whose review was requested in the period."""
-        decided = [("review_state", "in", ("approved", "rejected")), ("review_request_date", ">=", start),
+        approved = self._crr_approved_states("sale.order", "review_state")
+        decided = [("review_state", "in", [*approved, "rejected"]), ("review_request_date", ">=", start),
                    ("review_request_date", "<", end)]
         Order = self.env["sale.order"]
         [(count, rounds)] = Order._read_group(decided, [], ["__count", "review_round:avg"])
-        first = Order.search_count([*decided, ("review_state", "=", "approved"), ("review_round", "=", 1)])
+        first = Order.search_count([*decided, ("review_state", "in", approved), ("review_round", "=", 1)])
         return decided, count, first, (round(rounds, 2) if count and rounds is not None else None)
 
     @api.model
     def _crr_first_pass_card(self, start, end):
         decided, count, first, rounds = self._crr_first_pass(start, end)
         rate = round(100.0 * first / count, 1) if count else None
-        first_domain = [*decided, ("review_state", "=", "approved"), ("review_round", "=", 1)]
+        first_domain = [*decided, ("review_state", "in", self._crr_approved_states("sale.order", "review_state")),
+                        ("review_round", "=", 1)]
         return self._crr_card(
             "first_pass", self.env._("First-pass approval rate"), rate,
             self._crr_act("sale.order", first_domain, self.env._("Approved at the first round")),
@@ -404,7 +408,7 @@ class CrrOverview(models.AbstractModel):
                     owner.display_name or self.env._("No owner"), count,
                     self._crr_act("crr.complaint.action", [*open_actions, ("user_id", "=", owner.id)],
                                   self.env._("Open CAPA actions")),
-                    extra=self.env._("%(count)s overdue", count=late.get(owner, 0))))
+                    extra=self.env._("%(count)s overdue", count=late[owner]) if late.get(owner) else ""))
             cards.append(self._crr_card(
                 "capa_open", self.env._("Open CAPA actions"), total,
                 self._crr_act("crr.complaint.action", open_actions, self.env._("Open CAPA actions")),
