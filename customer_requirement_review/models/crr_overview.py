@@ -352,7 +352,7 @@ class CrrOverview(models.AbstractModel):
                            unit=self.env._("days"), kind="days",
                            note=self.env._("from approval, %(count)s applied in the period", count=count)),
         ]
-        return {"key": "changes", "title": self.env._("Changes"), "cards": cards}
+        return {"key": "changes", "title": self.env._("Change Requests"), "cards": cards}
 
     # -- complaints ----------------------------------------------------------------------------------
     @api.model

@@ -53,6 +53,8 @@ class CrrManagementReviewWizard(models.TransientModel):
             raise UserError(self.env._("The management review pack is for internal users."))
         Overview = self.env["crr.overview"].with_context(lang=self.lang)
         data = Overview._crr_overview_data(self.date_from, self.date_to)
+        # the management review reads the organisation's figures: the printing user's own strip is left out
+        data["sections"] = [section for section in data["sections"] if section["key"] != "personal"]
         length = (self.date_to - self.date_from).days + 1
         prev_to = self.date_from - timedelta(days=1)
         data.update(
@@ -107,7 +109,7 @@ class CrrManagementReviewWizard(models.TransientModel):
                  "type": "float"},
                 {"header": wizard.env._("%(from)s to %(to)s", **{"from": data["prev_from"], "to": data["prev_to"]}),
                  "type": "float"},
-                {"header": wizard.env._("Change"), "type": "float"},
+                {"header": wizard.env._("Difference"), "type": "float"},
                 {"header": wizard.env._("Unit"), "type": "char", "width": 8}],
              "rows": trend_rows},
             {"name": wizard.env._("Open CAPA actions"), "columns": [
