@@ -11,16 +11,73 @@ needed). Target: under 1 s.
     BENCH=bench/bench_overview.py BENCH_ARGS="--lines 20000 --complaints 5000" make bench
 """
 
-from bench_statistics import generate
-from benchlib import Timer, environment, parse_args, report
+from bench_statistics import DEPARTMENT_CODES, _insert_orders, _insert_review_lines
+from benchlib import Timer, copy_rows, environment, parse_args, report
 
 from odoo.fields import Command
+
+COMPLAINT_STATE = (
+    "CASE WHEN g %% 100 < 85 THEN 'closed' WHEN g %% 100 < 88 THEN 'cancelled' WHEN g %% 100 < 90 THEN 'rejected' "
+    "WHEN g %% 100 < 93 THEN 'new' WHEN g %% 100 < 95 THEN 'investigating' WHEN g %% 100 < 98 THEN 'action' "
+    "ELSE 'verification' END"
+)
+RECEIVED = "now() - (g %% 720) * interval '1 day'"
 
 
 def _extra(parser):
     parser.add_argument("--lines", type=int, default=100_000, help="review lines (default 100000)")
     parser.add_argument("--complaints", type=int, default=20_000, help="complaints (default 20000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each call; the best is reported")
+
+
+def _insert_complaints(env, count, partner, departments, owner):
+    """``count`` complaints copied from one the ORM created (every column the models require is filled)."""
+    template = env["crr.complaint"].create({"subject": "Bench template", "partner_id": partner.id,
+                                            "user_id": owner.id, "department_id": departments[0].id})
+    env.flush_all()
+    overrides = {
+        "name": "'BENCH-OV/' || lpad(g::text, 6, '0')",
+        "subject": "'Complaint ' || g",
+        "category": "(ARRAY['quality', 'delivery', 'quantity', 'packaging', 'documentation', 'service', 'price', "
+                    "'other'])[g %% 8 + 1]",
+        "severity": "(ARRAY['minor', 'minor', 'major', 'critical'])[g %% 4 + 1]",
+        "cause_category": "(ARRAY['man', 'machine', 'material', 'method', 'measurement', 'environment'])[g %% 6 + 1]",
+        "cost": "(g %% 50) * 10.0",
+        "state": COMPLAINT_STATE,
+        "date_received": RECEIVED,
+        "ack_deadline": f"{RECEIVED} + interval '8 hours'",
+        "close_deadline": f"{RECEIVED} + interval '15 days'",
+        "closed_date": f"CASE WHEN g %% 100 < 85 THEN {RECEIVED} + (g %% 30) * interval '1 day' END",
+        "days_to_close": "CASE WHEN g %% 100 < 85 THEN (g %% 30)::float END",
+        "department_id": "(%(deps)s::int[])[g %% array_length(%(deps)s::int[], 1) + 1]",
+    }
+    return len(copy_rows(env.cr, "crr_complaint", overrides, template.id, count,
+                         {"deps": [d.id for d in departments]}))
+
+
+def generate(env, n_lines, n_complaints):
+    """A salesperson, one reviewer per department, orders, review lines (bench_statistics.py's) and
+    complaints."""
+    departments = env["crr.department"].browse(
+        [env.ref(f"customer_requirement_review.crr_department_{code}").id for code in DEPARTMENT_CODES]
+    )
+    users = env["res.users"].with_context(no_reset_password=True)
+    salesperson = users.create({"name": "Bench Salesperson", "login": "crr_bench_ov_sales",
+                                "group_ids": [Command.set([env.ref("sales_team.group_sale_salesman").id])]})
+    reviewer_group = env.ref("customer_requirement_review.group_crr_reviewer")
+    reviewers = {}
+    for department in departments:
+        reviewers[department.code] = users.create(
+            {"name": f"Bench Reviewer {department.code}", "login": f"crr_bench_ov_rev_{department.code}",
+             "group_ids": [Command.set([reviewer_group.id])]})
+        department.user_ids = [Command.link(reviewers[department.code].id)]
+    partner = env["res.partner"].create({"name": "Bench Customer", "user_id": salesperson.id})
+    with Timer("generate") as timer:
+        order_ids = _insert_orders(env, -(-n_lines // len(departments)), salesperson, partner)
+        _insert_review_lines(env, order_ids, n_lines, departments, reviewers, salesperson)
+        _insert_complaints(env, n_complaints, partner, departments, salesperson)
+        env.cr.execute("ANALYZE sale_order; ANALYZE crr_review_line; ANALYZE crr_complaint")
+    return {"reviewers": reviewers, "salesperson": salesperson, "seconds": timer.seconds}
 
 
 def _time(env, user, period, runs):

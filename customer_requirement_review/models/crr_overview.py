@@ -53,9 +53,11 @@ class CrrOverview(models.AbstractModel):
         length = (date_to - date_from).days + 1
         prev_to = date_from - timedelta(days=1)
         prev_from = prev_to - timedelta(days=length - 1)
+        # the period's figures, computed once: the trend and the first-pass card share them
+        current = self._crr_period_figures(date_from, date_to)
         sections = [
             self._crr_section_personal(),
-            self._crr_section_reviews(start, end),
+            self._crr_section_reviews(start, end, first_pass=current.get("_first_pass")),
             self._crr_section_changes(start, end),
             self._crr_section_complaints(start, end),
             self._crr_section_satisfaction(),
@@ -65,7 +67,7 @@ class CrrOverview(models.AbstractModel):
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(date_to),
             "currency": self.env.company.currency_id.symbol or "",
-            "trend": self._crr_trend(date_from, date_to, prev_from, prev_to),
+            "trend": self._crr_trend(date_from, date_to, prev_from, prev_to, current=current),
             "sections": [section for section in sections if section and section["cards"]],
         }
 
@@ -198,7 +200,7 @@ class CrrOverview(models.AbstractModel):
 
     # -- reviews -------------------------------------------------------------------------------------
     @api.model
-    def _crr_section_reviews(self, start, end):
+    def _crr_section_reviews(self, start, end, first_pass=None):
         cards = []
         today = fields.Date.to_string(fields.Date.context_today(self))
         if self._crr_can_read("sale.order"):
@@ -293,7 +295,7 @@ class CrrOverview(models.AbstractModel):
                 "rejections", self.env._("Rejections"), total, self._crr_act("crr.review.line", rejected, self.env._("Rejections")),
                 note=self.env._("in the period, by department"), rows=self._crr_ratio_rows(rows)))
         if self._crr_can_read("sale.order"):
-            cards.append(self._crr_first_pass_card(start, end))
+            cards.append(self._crr_first_pass_card(start, end, first_pass))
         return {"key": "reviews", "title": self.env._("Reviews"), "cards": cards}
 
     @api.model
@@ -303,14 +305,19 @@ class CrrOverview(models.AbstractModel):
         approved = self._crr_approved_states("sale.order", "review_state")
         decided = [("review_state", "in", [*approved, "rejected"]), ("review_request_date", ">=", start),
                    ("review_request_date", "<", end)]
-        Order = self.env["sale.order"]
-        [(count, rounds)] = Order._read_group(decided, [], ["__count", "review_round:avg"])
-        first = Order.search_count([*decided, ("review_state", "in", approved), ("review_round", "=", 1)])
-        return decided, count, first, (round(rounds, 2) if count and rounds is not None else None)
+        count = first = rounds = 0
+        # one grouped query: the orders by review status and round
+        for state, review_round, number in self.env["sale.order"]._read_group(
+                decided, ["review_state", "review_round"], ["__count"]):
+            count += number
+            rounds += (review_round or 0) * number
+            if state in approved and review_round == 1:
+                first += number
+        return decided, count, first, (round(rounds / count, 2) if count else None)
 
     @api.model
-    def _crr_first_pass_card(self, start, end):
-        decided, count, first, rounds = self._crr_first_pass(start, end)
+    def _crr_first_pass_card(self, start, end, first_pass=None):
+        decided, count, first, rounds = first_pass or self._crr_first_pass(start, end)
         rate = round(100.0 * first / count, 1) if count else None
         first_domain = [*decided, ("review_state", "in", self._crr_approved_states("sale.order", "review_state")),
                         ("review_round", "=", 1)]
@@ -579,7 +586,7 @@ class CrrOverview(models.AbstractModel):
             Order = self.env["sale.order"]
             figures["reviews_requested"] = Order.search_count(
                 [("review_request_date", ">=", start), ("review_request_date", "<", end)])
-            _decided, count, first, rounds = self._crr_first_pass(start, end)
+            figures["_first_pass"] = _decided, count, first, rounds = self._crr_first_pass(start, end)
             figures["first_pass"] = round(100.0 * first / count, 1) if count else None
             figures["rounds"] = rounds
         if self._crr_can_read("crr.review.line"):
@@ -630,9 +637,10 @@ class CrrOverview(models.AbstractModel):
         ]
 
     @api.model
-    def _crr_trend(self, date_from, date_to, prev_from, prev_to):
+    def _crr_trend(self, date_from, date_to, prev_from, prev_to, current=None):
         """[{key, label, unit, value, previous, change, better}] of the period against the previous one."""
-        current = self._crr_period_figures(date_from, date_to)
+        if current is None:
+            current = self._crr_period_figures(date_from, date_to)
         previous = self._crr_period_figures(prev_from, prev_to)
         rows = []
         for key, label, unit, lower_better in self._crr_trend_labels():
