@@ -156,6 +156,7 @@ class CrrOverview(models.AbstractModel):
             Order = self.env["sale.order"]
             mine = [("user_id", "=", user.id)]
             in_review = [*mine, ("review_state", "=", "in_review")]
+            approved_states = self._crr_approved_states("sale.order", "review_state")
             rows = []
             if self._crr_can_read("crr.review.line"):
                 line_domain = [("order_id.user_id", "=", user.id), ("order_id.review_state", "=", "in_review"),
@@ -167,18 +168,26 @@ class CrrOverview(models.AbstractModel):
                         department.display_name, count,
                         self._crr_act("crr.review.line", [*line_domain, ("department_id", "=", department.id)],
                                       self.env._("Waiting for %(department)s", department=department.display_name))))
+            # one grouped query for the three counts of the strip
+            counts = {}
+            for review_state, state, number in Order._read_group(
+                    [*mine, ("review_state", "in", ["in_review", "rejected", *approved_states]),
+                     "|", ("review_state", "=", "in_review"), ("state", "in", QUOTATION_STATES)],
+                    ["review_state", "state"], ["__count"]):
+                key = review_state if review_state in ("in_review", "rejected") else "approved"
+                if key == "in_review" or state in QUOTATION_STATES:
+                    counts[key] = counts.get(key, 0) + number
             cards.append(self._crr_card(
-                "my_in_review", self.env._("My quotations in review"), Order.search_count(in_review),
+                "my_in_review", self.env._("My quotations in review"), counts.get("in_review", 0),
                 self._crr_act("sale.order", in_review, self.env._("My quotations in review")),
                 note=self.env._("waiting for") if rows else "", rows=rows))
             rejected = [*mine, ("review_state", "=", "rejected"), ("state", "in", QUOTATION_STATES)]
             cards.append(self._crr_card(
-                "my_rejected", self.env._("Rejected, to revise"), Order.search_count(rejected),
+                "my_rejected", self.env._("Rejected, to revise"), counts.get("rejected", 0),
                 self._crr_act("sale.order", rejected, self.env._("My rejected quotations"))))
-            approved = [*mine, ("review_state", "in", self._crr_approved_states("sale.order", "review_state")),
-                        ("state", "in", QUOTATION_STATES)]
+            approved = [*mine, ("review_state", "in", approved_states), ("state", "in", QUOTATION_STATES)]
             cards.append(self._crr_card(
-                "my_approved", self.env._("Approved, not confirmed"), Order.search_count(approved),
+                "my_approved", self.env._("Approved, not confirmed"), counts.get("approved", 0),
                 self._crr_act("sale.order", approved, self.env._("My approved quotations to confirm"))))
         if self._crr_can_read("crr.complaint"):
             complaints = [("state", "in", COMPLAINT_OPEN_STATES), "|", ("partner_id.user_id", "=", user.id),
@@ -305,19 +314,22 @@ class CrrOverview(models.AbstractModel):
         approved = self._crr_approved_states("sale.order", "review_state")
         decided = [("review_state", "in", [*approved, "rejected"]), ("review_request_date", ">=", start),
                    ("review_request_date", "<", end)]
-        count = first = rounds = 0
-        # one grouped query: the orders by review status and round
+        requested = count = first = rounds = 0
+        # one grouped query: the orders whose review was requested in the period, by review status and round
         for state, review_round, number in self.env["sale.order"]._read_group(
-                decided, ["review_state", "review_round"], ["__count"]):
+                decided[1:], ["review_state", "review_round"], ["__count"]):
+            requested += number
+            if state not in (*approved, "rejected"):
+                continue
             count += number
             rounds += (review_round or 0) * number
             if state in approved and review_round == 1:
                 first += number
-        return decided, count, first, (round(rounds / count, 2) if count else None)
+        return decided, count, first, (round(rounds / count, 2) if count else None), requested
 
     @api.model
     def _crr_first_pass_card(self, start, end, first_pass=None):
-        decided, count, first, rounds = first_pass or self._crr_first_pass(start, end)
+        decided, count, first, rounds, _requested = first_pass or self._crr_first_pass(start, end)
         rate = round(100.0 * first / count, 1) if count else None
         first_domain = [*decided, ("review_state", "in", self._crr_approved_states("sale.order", "review_state")),
                         ("review_round", "=", 1)]
@@ -583,10 +595,8 @@ class CrrOverview(models.AbstractModel):
         start, end = self._crr_bounds(date_from, date_to)
         figures = {}
         if self._crr_can_read("sale.order"):
-            Order = self.env["sale.order"]
-            figures["reviews_requested"] = Order.search_count(
-                [("review_request_date", ">=", start), ("review_request_date", "<", end)])
-            figures["_first_pass"] = _decided, count, first, rounds = self._crr_first_pass(start, end)
+            figures["_first_pass"] = _decided, count, first, rounds, requested = self._crr_first_pass(start, end)
+            figures["reviews_requested"] = requested
             figures["first_pass"] = round(100.0 * first / count, 1) if count else None
             figures["rounds"] = rounds
         if self._crr_can_read("crr.review.line"):
