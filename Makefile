@@ -39,6 +39,8 @@ upgrade: setup
 multiserver: setup
 	@bash tools/multi_server_test.sh
 
+# phony: the folder bench/ would make `make bench` "up to date"
+.PHONY: bench
 bench:
 	@bash tools/bench.sh
 	@CRR_BENCH_WITH=peer bash tools/bench.sh

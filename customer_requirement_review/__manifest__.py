@@ -46,6 +46,8 @@
         "report/crr_capa_templates.xml",
         "report/crr_sample_approval_report.xml",
         "report/crr_sample_approval_templates.xml",
+        "report/crr_management_review_report.xml",
+        "report/crr_management_review_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -90,10 +92,12 @@
         "wizard/crr_requirement_resolve_wizard_views.xml",
         "wizard/crr_contract_type_wizard_views.xml",
         "wizard/crr_sample_refuse_wizard_views.xml",
+        "wizard/crr_management_review_wizard_views.xml",
         # menus last
         "views/customer_requirement_review_menus.xml",
         "views/crr_capa_menus.xml",
         "views/customer_file_menus.xml",
+        "views/crr_overview_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
@@ -106,6 +110,9 @@
         "demo/crr_review_mail_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_requirement_review/static/src/overview/*",
+        ],
         "web.assets_tests": [
             "customer_requirement_review/static/src/tours/*.js",
         ],

@@ -60,3 +60,4 @@ from . import res_company_review_link
 from . import res_config_settings_review_link
 from . import crr_review_link
 from . import crr_review_line_mail
+from . import crr_overview

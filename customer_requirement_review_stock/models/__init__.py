@@ -9,3 +9,4 @@ from . import crr_complaint
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking
+from . import crr_overview
