@@ -19,6 +19,7 @@
         "security/crr_satisfaction_security.xml",
         "security/crr_capa_security.xml",
         "security/crr_customer_file_security.xml",
+        "security/crr_capability_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -29,6 +30,7 @@
         "data/crr_change_request_data.xml",
         "data/crr_capa_data.xml",
         "data/crr_customer_file_data.xml",
+        "data/crr_capability_commitment_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -44,6 +46,8 @@
         "report/crr_capa_templates.xml",
         "report/crr_sample_approval_report.xml",
         "report/crr_sample_approval_templates.xml",
+        "report/crr_capability_commitment_report.xml",
+        "report/crr_capability_commitment_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -77,6 +81,7 @@
         "views/crr_sample_request_views.xml",
         "views/crr_trial_request_views.xml",
         "views/crr_first_batch_review_views.xml",
+        "views/crr_capability_commitment_views.xml",
         "views/res_config_settings_customer_file_views.xml",
         "views/crr_sample_portal_templates.xml",
         # wizards
@@ -88,6 +93,7 @@
         "views/customer_requirement_review_menus.xml",
         "views/crr_capa_menus.xml",
         "views/customer_file_menus.xml",
+        "views/crr_capability_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
@@ -96,6 +102,7 @@
         "demo/crr_complaint_demo.xml",
         "demo/crr_capa_demo.xml",
         "demo/crr_customer_file_demo.xml",
+        "demo/crr_capability_commitment_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -53,3 +53,9 @@ from . import sale_order_sample
 from . import sale_order_online
 from . import payment_transaction
 from . import res_users
+from . import crr_capability_commitment
+from . import crr_capability_commitment_line
+from . import crr_review_line_capability
+from . import sale_order_capability
+from . import res_company_capability
+from . import res_config_settings_capability
