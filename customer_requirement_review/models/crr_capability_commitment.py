@@ -154,6 +154,7 @@ class CrrCapabilityCommitment(models.Model):
 
     def write(self, vals):
         if not crr_flag("action") and COMMITMENT_CONTENT_FIELDS & vals.keys():
+            self.check_access("write")  # who may not change it at all is told so first
             self._crr_check_editable()
         return super().write(vals)
 
@@ -266,7 +267,13 @@ class CrrCapabilityCommitment(models.Model):
 
     def _crr_my_lines(self):
         """The pending lines of the current round the user decides (the review line checks the rights)."""
-        crr_check_step(self, ("in_review",))
+        # the signatories read the commitment (the review line checks that the user decides for the department)
+        self._crr_check_access("read")
+        not_in_review = self.filtered(lambda commitment: commitment.state != "in_review")
+        if not_in_review:
+            raise UserError(
+                self.env._("Capability commitment %(name)s is not in review.", name=not_in_review[0].name)
+            )
         pending = self.sudo().review_line_ids.filtered(
             lambda line: line.state == "pending" and line.round == line.capability_commitment_id.review_round
         ).with_env(self.env)

@@ -75,6 +75,7 @@ class CrrCapabilityCommitmentLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not crr_flag("action"):
+            self.check_access("create")
             self.env["crr.capability.commitment"].browse(
                 {vals.get("commitment_id") for vals in vals_list if vals.get("commitment_id")}
             )._crr_check_editable()
@@ -82,6 +83,7 @@ class CrrCapabilityCommitmentLine(models.Model):
 
     def write(self, vals):
         if not crr_flag("action"):
+            self.check_access("write")  # who may not change it at all is told so first
             self.commitment_id._crr_check_editable()
             if "commitment_id" in vals:
                 self.env["crr.capability.commitment"].browse(vals["commitment_id"])._crr_check_editable()

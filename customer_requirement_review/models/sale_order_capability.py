@@ -49,6 +49,9 @@ class SaleOrder(models.Model):
         not depend on the number of orders: the commitments in one search, the month's confirmed quantities in
         one grouped query per company and month, the overdue receivables in one per company.
         """
+        self._crr_prefetch_products(
+            self.env["product.product"].browse({product.id for needed in needed_by_order.values() for product in needed})
+        )
         commitments = self._crr_commitments()
         beyond = self._crr_beyond_capacity(needed_by_order, commitments)
         risk = self._crr_collection_risks()
@@ -66,6 +69,14 @@ class SaleOrder(models.Model):
                 "crr_collection_risk": risk.get(order, False),
             }
         return result
+
+    def _crr_prefetch_products(self, products):
+        """Read what the coverage and the units need of ``products`` at once: their template, its category (and
+        its path) and unit."""
+        products = products.sudo()
+        products.fetch(["product_tmpl_id"])
+        products.product_tmpl_id.fetch(["categ_id", "uom_id"])
+        products.product_tmpl_id.categ_id.fetch(["parent_path"])
 
     def _crr_order_day(self):
         self.ensure_one()
@@ -145,6 +156,7 @@ class SaleOrder(models.Model):
                 ["product_uom_qty:sum"],
             )
             month = confirmed.setdefault((company, first_day), {})
+            self._crr_prefetch_products(self.env["product.product"].union(*(product for product, _uom, _qty in groups)))
             for product, uom, qty in groups:
                 qty = uom._compute_quantity(qty, product.uom_id, round=False, raise_if_failure=False) \
                     if uom and product.uom_id else qty
