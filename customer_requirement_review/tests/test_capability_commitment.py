@@ -3,8 +3,10 @@ through the review engine, printed; the rule facts it drives on the quotations (
 the committed capacity) and the collection risk; its extension by a special order carried out successfully;
 its guards over XML-RPC."""
 
+import importlib.util
 import xmlrpc.client
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -318,3 +320,19 @@ class TestCapabilityCommitment(CrrReviewCommon, HttpCase):
         self.assertEqual(self.commitment.state, "approved")
         self.assertEqual(len(self.commitment.line_ids), 2)
         self.assertEqual(len(self.commitment.review_line_ids), 3)
+
+    def test_upgrade_gives_the_untouched_special_rule_the_new_condition(self):
+        path = Path(__file__).resolve().parent.parent / "migrations" / "19.0.3.0.0" / "post-capability.py"
+        spec = importlib.util.spec_from_file_location("crr_post_capability", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        Rule = self.env["crr.review.rule"]
+        untouched = Rule.create({"name": "Old special", "domain": script.OLD_SPECIAL, "contract_type": "special"})
+        edited = Rule.create({"name": "Edited special", "domain": "[('crr_is_first_order', '=', True)]",
+                              "contract_type": "special"})
+        shipped = self.env.ref("customer_requirement_review.crr_review_rule_special")
+        self.assertEqual(shipped.domain, script.NEW_SPECIAL)
+        script.migrate(self.env.cr, "19.0.2.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(untouched.domain, script.NEW_SPECIAL)
+        self.assertEqual(edited.domain, "[('crr_is_first_order', '=', True)]")
