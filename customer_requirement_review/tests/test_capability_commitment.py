@@ -14,6 +14,7 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from . import test_report_languages as report_languages
 from .common_review import CrrReviewCommon
 
 
@@ -336,3 +337,18 @@ class TestCapabilityCommitment(CrrReviewCommon, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(untouched.domain, script.NEW_SPECIAL)
         self.assertEqual(edited.domain, "[('crr_is_first_order', '=', True)]")
+
+    def test_report_in_the_company_language(self):
+        """An internal form: printed as a PDF in the company's language, Chinese never one character a line."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["customer_requirement_review"], ["zh_CN"], overwrite=True)
+        self.company.partner_id.lang = "zh_CN"
+        pdf, fmt = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            "customer_requirement_review.action_report_crr_capability_commitment", res_ids=self.commitment.ids
+        )
+        self.assertEqual(fmt, "pdf")
+        self.assertEqual(report_languages.one_character_lines(pdf), [])
+        text = report_languages.pdf_text(pdf)
+        for needle in ("初始评审报告", "表单编号", "QR-8.2-05", "承诺能力", "月产能", "会签与批准", self.good.name):
+            self.assertIn(needle, text)
+        self.assertNotIn("Initial Review Report", text)
