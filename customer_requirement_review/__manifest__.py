@@ -20,6 +20,7 @@
         "security/crr_capa_security.xml",
         "security/crr_customer_file_security.xml",
         "security/crr_review_link_security.xml",
+        "security/crr_capability_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -31,6 +32,7 @@
         "data/crr_capa_data.xml",
         "data/crr_customer_file_data.xml",
         "data/crr_review_mail_templates.xml",
+        "data/crr_capability_commitment_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -48,6 +50,8 @@
         "report/crr_sample_approval_templates.xml",
         "report/crr_management_review_report.xml",
         "report/crr_management_review_templates.xml",
+        "report/crr_capability_commitment_report.xml",
+        "report/crr_capability_commitment_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -82,6 +86,7 @@
         "views/crr_sample_request_views.xml",
         "views/crr_trial_request_views.xml",
         "views/crr_first_batch_review_views.xml",
+        "views/crr_capability_commitment_views.xml",
         "views/res_config_settings_customer_file_views.xml",
         "views/crr_sample_portal_templates.xml",
         "views/res_config_settings_review_link_views.xml",
@@ -98,6 +103,7 @@
         "views/crr_capa_menus.xml",
         "views/customer_file_menus.xml",
         "views/crr_overview_menus.xml",
+        "views/crr_capability_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
@@ -108,6 +114,7 @@
         "demo/crr_capa_demo.xml",
         "demo/crr_customer_file_demo.xml",
         "demo/crr_review_mail_demo.xml",
+        "demo/crr_capability_commitment_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -61,3 +61,9 @@ from . import res_config_settings_review_link
 from . import crr_review_link
 from . import crr_review_line_mail
 from . import crr_overview
+from . import crr_capability_commitment
+from . import crr_capability_commitment_line
+from . import crr_review_line_capability
+from . import sale_order_capability
+from . import res_company_capability
+from . import res_config_settings_capability

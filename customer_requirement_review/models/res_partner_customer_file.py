@@ -80,26 +80,32 @@ class ResPartner(models.Model):
     def _compute_crr_overdue_amount(self):
         """One grouped query for the whole recordset (lists, review lines): overdue receivables per
         customer, in the current company."""
-        customers = self.commercial_partner_id
         company = self.env.company
-        amounts = {}
-        if customers:
-            groups = self.env["account.move"].sudo()._read_group(
-                [
-                    ("commercial_partner_id", "in", customers.ids),
-                    ("company_id", "=", company.id),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "<", fields.Date.context_today(self)),
-                ],
-                ["commercial_partner_id"],
-                ["amount_residual_signed:sum"],
-            )
-            amounts = {partner.id: amount for partner, amount in groups}
+        amounts = self._crr_overdue_by_customer(company)
         for partner in self:
             partner.crr_company_currency_id = company.currency_id
             partner.crr_overdue_amount = amounts.get(partner.commercial_partner_id.id, 0.0)
+
+    def _crr_overdue_by_customer(self, company):
+        """``{commercial partner id: overdue receivables}`` of the customers of ``self`` in ``company`` (its
+        currency): posted customer invoices past their due date and not fully paid. One grouped query (the
+        customer file's figure and the "collection risk" fact of the review rules)."""
+        customers = self.commercial_partner_id
+        if not customers:
+            return {}
+        groups = self.env["account.move"].sudo()._read_group(
+            [
+                ("commercial_partner_id", "in", customers.ids),
+                ("company_id", "=", company.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ],
+            ["commercial_partner_id"],
+            ["amount_residual_signed:sum"],
+        )
+        return {partner.id: amount for partner, amount in groups}
 
     def _compute_crr_open_complaint_count(self):
         customers = self.commercial_partner_id

@@ -52,6 +52,7 @@ class SaleOrder(models.Model):
             needed_by_order[order] = needed
             cost_by_order[order] = cost
         in_stock_by_order = orders._crr_all_in_stock(needed_by_order)
+        capability_by_order = orders._crr_capability_facts(needed_by_order)
         for order in orders:
             company = order.company_id
             bought = sold[order.id]
@@ -88,6 +89,7 @@ class SaleOrder(models.Model):
                 "crr_over_authority": bool(limit) and company_amount > limit,
                 "crr_low_margin": bool(needed) and margin < company.crr_margin_threshold,
                 "crr_long_payment": days > company.crr_payment_days_threshold,
+                **capability_by_order[order],
             }
             changed = {key: value for key, value in vals.items() if order[key] != value}
             if changed:
