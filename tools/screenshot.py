@@ -9,6 +9,7 @@ import argparse
 import base64
 import json
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -44,7 +45,9 @@ def main():
     session = login(args.url, args.db, args.login, args.password)
     browser = shutil.which("chromium") or shutil.which("google-chrome")
     profile = tempfile.mkdtemp(prefix="crr-shot-")
-    port = 9333
+    with socket.socket() as probe:  # a free port: several screenshots may run at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     chrome = subprocess.Popen([
         browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
