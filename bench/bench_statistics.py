@@ -101,7 +101,7 @@ def _insert_complaints(env, count, partner, departments, owner):
         INSERT INTO crr_complaint (
             name, subject, company_id, partner_id, channel, category, severity, state, date_received,
             ack_deadline, close_deadline, is_overdue, department_id, user_id, closed_date, days_to_close,
-            customer_acceptance, create_uid, create_date, write_uid, write_date)
+            customer_acceptance, plan_state, create_uid, create_date, write_uid, write_date)
         SELECT 'BENCH-CC/' || lpad(g::text, 6, '0'), 'Complaint ' || g, %(company)s, %(partner)s,
                (ARRAY['phone', 'email', 'fax', 'visit', 'portal'])[g %% 5 + 1],
                (ARRAY['quality', 'delivery', 'quantity', 'packaging', 'documentation', 'service', 'price',
@@ -113,7 +113,7 @@ def _insert_complaints(env, count, partner, departments, owner):
                (%(deps)s::int[])[g %% array_length(%(deps)s::int[], 1) + 1], %(owner)s,
                CASE WHEN s.state = 'closed' THEN s.received + (g %% 30) * interval '1 day' END,
                CASE WHEN s.state = 'closed' THEN (g %% 30)::float END,
-               CASE WHEN s.state = 'closed' THEN 'accepted' ELSE 'pending' END, %(owner)s, now(), %(owner)s, now()
+               CASE WHEN s.state = 'closed' THEN 'accepted' ELSE 'pending' END, 'draft', %(owner)s, now(), %(owner)s, now()
           FROM generate_series(1, %(count)s) g
           CROSS JOIN LATERAL (
               SELECT CASE WHEN g %% 100 < 85 THEN 'closed' WHEN g %% 100 < 88 THEN 'cancelled'
