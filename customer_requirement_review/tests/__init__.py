@@ -35,3 +35,5 @@ from . import test_reliability_doors
 from . import test_audit_table
 from . import test_online_orders
 from . import test_online_payment
+from . import test_tender
+from . import test_change_request_kinds
