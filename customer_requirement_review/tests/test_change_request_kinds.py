@@ -69,7 +69,9 @@ class TestChangeRequestKinds(CrrChangeRequestCommon, HttpCase):
         with self.assertRaisesRegex(UserError, "already acknowledged"):
             sales_ack.with_user(self.reviewers["sales"]).action_acknowledge()
         with self.assertRaisesRegex(UserError, "kept"):
-            sales_ack.unlink()
+            sales_ack.sudo().unlink()
+        with self.assertRaises(UserError):
+            sales_ack.with_user(self.manager).unlink()
         self.assertEqual(request.notice_pending_count, 1)
         # the change notice prints the requirement change and who acknowledged it
         html, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
