@@ -25,3 +25,14 @@ class CrrReviewLine(models.Model):
     def _crr_subject(self):
         self.ensure_one()
         return self.project_proposal_id or super()._crr_subject()
+
+    def action_crr_open_project_proposal(self):
+        """The project proposal of the line (the general manager approves it there, naming the project manager)."""
+        self.ensure_one()
+        self._crr_check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crr.project.proposal",
+            "res_id": self.project_proposal_id.id,
+            "view_mode": "form",
+        }
