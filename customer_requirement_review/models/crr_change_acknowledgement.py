@@ -30,11 +30,11 @@ class CrrChangeAcknowledgement(models.Model):
     company_id = fields.Many2one(related="change_request_id.company_id", store=True, index=True, precompute=True)
     order_id = fields.Many2one(related="change_request_id.order_id", store=True, index=True, string="Order")
     state = fields.Selection(
-        [("pending", "To Acknowledge"), ("acknowledged", "Acknowledged")],
+        [("pending", "To Acknowledge"), ("acknowledged", "Notice Acknowledged")],
         required=True, default="pending", readonly=True, index=True,
     )
-    acknowledged_by_id = fields.Many2one("res.users", readonly=True)
-    acknowledged_date = fields.Datetime(string="Acknowledged On", readonly=True)
+    acknowledged_by_id = fields.Many2one("res.users", string="Notice Acknowledged By", readonly=True)
+    acknowledged_date = fields.Datetime(string="Notice Acknowledged On", readonly=True)
     can_acknowledge = fields.Boolean(compute="_compute_can_acknowledge")
 
     _request_department_uniq = models.Constraint(
