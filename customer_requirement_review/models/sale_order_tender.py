@@ -22,6 +22,21 @@ class SaleOrder(models.Model):
         for order in self:
             order.crr_project_proposal_count = counts.get(order._origin, 0)
 
+    def _crr_classify_steps(self, lines=None):
+        """A tender's review asks the departments of its clauses too (the commercial clauses' Sales, the
+        technical clauses' Technical department), in the first step when no rule places them."""
+        result = super()._crr_classify_steps(lines)
+        tenders = self.filtered(lambda order: order.order_source == "tender")
+        for order in tenders:
+            departments, contract_type, steps = result[order]
+            clause_departments = order.sudo().requirement_ids.filtered("clause_type").department_id
+            missing = clause_departments.with_env(departments.env) - departments
+            if missing:
+                result[order] = (
+                    (departments | missing).sorted(lambda d: (d.sequence, d.id)), contract_type, steps
+                )
+        return result
+
     def _crr_clause_requirements(self, clause_type):
         """The requirements of the order that are clauses of ``clause_type`` (the response list)."""
         self.ensure_one()

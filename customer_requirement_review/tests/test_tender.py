@@ -57,6 +57,14 @@ class TestTender(CrrReviewCommon, HttpCase):
              "department_id": self.dep["quality"].id}
         )
         self.assertEqual(other.department_id, self.dep["quality"])
+        # the review of a tender asks the departments of its clauses, whatever the rules ask
+        tender = self._order(order_source="tender")
+        self.env["crr.requirement"].create(
+            [{"order_id": tender.id, "clause_type": "commercial", "name": "Payment in 60 days"},
+             {"order_id": tender.id, "clause_type": "technical", "name": "Material 316L"}]
+        )
+        tender.with_user(self.salesperson).action_request_review()
+        self.assertTrue({"sales", "technical"} <= set(tender._crr_round_lines().department_id.mapped("code")))
 
     def test_response_lists_print(self):
         Report = self.env["ir.actions.report"]
