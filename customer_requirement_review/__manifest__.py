@@ -21,6 +21,7 @@
         "security/crr_customer_file_security.xml",
         "security/crr_review_link_security.xml",
         "security/crr_capability_security.xml",
+        "security/crr_tender_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -33,6 +34,7 @@
         "data/crr_customer_file_data.xml",
         "data/crr_review_mail_templates.xml",
         "data/crr_capability_commitment_data.xml",
+        "data/crr_tender_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -52,6 +54,8 @@
         "report/crr_management_review_templates.xml",
         "report/crr_capability_commitment_report.xml",
         "report/crr_capability_commitment_templates.xml",
+        "report/crr_tender_report.xml",
+        "report/crr_tender_templates.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -91,6 +95,9 @@
         "views/crr_sample_portal_templates.xml",
         "views/res_config_settings_review_link_views.xml",
         "views/crr_review_link_templates.xml",
+        "views/crr_project_proposal_views.xml",
+        "views/crr_tender_views.xml",
+        "views/crr_change_request_kinds_views.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
@@ -98,12 +105,14 @@
         "wizard/crr_contract_type_wizard_views.xml",
         "wizard/crr_sample_refuse_wizard_views.xml",
         "wizard/crr_management_review_wizard_views.xml",
+        "wizard/crr_project_proposal_approve_wizard_views.xml",
         # menus last
         "views/customer_requirement_review_menus.xml",
         "views/crr_capa_menus.xml",
         "views/customer_file_menus.xml",
         "views/crr_overview_menus.xml",
         "views/crr_capability_menus.xml",
+        "views/crr_tender_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
@@ -115,6 +124,7 @@
         "demo/crr_customer_file_demo.xml",
         "demo/crr_review_mail_demo.xml",
         "demo/crr_capability_commitment_demo.xml",
+        "demo/crr_tender_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

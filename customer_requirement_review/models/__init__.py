@@ -6,6 +6,7 @@ from . import crr_record_guard_mixin
 from . import crr_review_mixin
 from . import ir_model_data
 from . import crr_department
+from . import crr_department_change_kinds
 from . import survey_user_input
 from . import survey_survey
 from . import survey_question
@@ -19,6 +20,7 @@ from . import crr_review_rule
 from . import crr_review_rule_step
 from . import crr_review_substitute
 from . import crr_requirement
+from . import crr_requirement_clause
 from . import crr_requirement_template
 from . import crr_requirement_template_line
 from . import crr_review_line
@@ -32,6 +34,8 @@ from . import sale_order_change_gate
 from . import sale_order_line
 from . import crr_change_request
 from . import crr_change_request_line
+from . import crr_change_request_requirement
+from . import crr_change_acknowledgement
 from . import crr_complaint
 from . import crr_complaint_action
 from . import crr_complaint_route
@@ -48,10 +52,13 @@ from . import res_partner_customer_file
 from . import sale_order_customer_file
 from . import crr_review_line_customer_file
 from . import crr_review_line_sample
+from . import crr_review_line_proposal
 from . import crr_sample_request
 from . import crr_sample_round
 from . import crr_trial_request
 from . import crr_first_batch_review
+from . import crr_project_proposal
+from . import sale_order_tender
 from . import sale_order_sample
 from . import sale_order_online
 from . import payment_transaction

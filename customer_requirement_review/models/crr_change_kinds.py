@@ -11,6 +11,8 @@ KIND_DEPARTMENT_FLAGS = {
     "price": "review_price_payment",
     "payment": "review_price_payment",
     "specification": "review_specification",
+    "transport": "review_transport",
+    "packaging": "review_packaging",
 }
 CHANGE_KINDS = tuple(KIND_DEPARTMENT_FLAGS)
 
@@ -31,10 +33,17 @@ ORDER_LINE_FIELD_KINDS = {
 ORDER_LINE_ADDED_KINDS = frozenset({"quantity", "price"})
 # the requirement list: what the customer requires (its answers by the departments are the review itself,
 # not a change of terms while the review is in progress)
-REQUIREMENT_TERM_FIELDS = frozenset({"category", "name", "department_id", "source"})
+REQUIREMENT_TERM_FIELDS = frozenset({"category", "name", "department_id", "source", "clause_type", "description"})
 # after approval, the answers are reviewed terms too
 REQUIREMENT_ANSWER_FIELDS = frozenset({"response", "resolution"})
 REQUIREMENT_KIND = "specification"
+# a requirement's category -> the kind of change of a change of that requirement (others: specification)
+REQUIREMENT_CATEGORY_KINDS = {"transport": "transport", "packaging": "packaging"}
+
+
+def requirement_kind(category):
+    """The kind of change of a requirement of ``category``."""
+    return REQUIREMENT_CATEGORY_KINDS.get(category, REQUIREMENT_KIND)
 
 
 def kind_labels(env):
@@ -45,6 +54,8 @@ def kind_labels(env):
         "price": env._("Price"),
         "payment": env._("Payment Terms"),
         "specification": env._("Specification"),
+        "transport": env._("Transport Mode"),
+        "packaging": env._("Packaging"),
     }
 
 

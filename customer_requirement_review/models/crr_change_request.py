@@ -30,6 +30,9 @@ class CrrChangeRequest(models.Model):
         "applied_by_id": "action_apply",
         "applied_date": "action_apply",
         "notified_department_ids": "action_apply",
+        # kept for the change requests made before the requirement changes (the specification is now changed
+        # in the order's requirement list)
+        "new_note": "the requirement changes of the change request (requirement_change_ids)",
     }
     # crr.review.mixin: one review round per change request
     _crr_review_line_field = "change_request_id"
@@ -84,7 +87,20 @@ class CrrChangeRequest(models.Model):
     )
     new_note = fields.Html(
         string="New Specification / Terms",
-        help="The new specification or requirement text; it replaces the order's terms and conditions note.",
+        readonly=True,
+        help="Change requests made before the requirement changes: the new specification text they wrote to "
+        "the order's terms and conditions note. The specification is now changed in the requirement list.",
+    )
+    requirement_change_ids = fields.One2many(
+        "crr.change.request.requirement", "change_request_id", string="Requirement Changes", copy=True,
+        help="Changes of the order's requirement list (specification, transport mode, packaging...): applied "
+        "with the request, they land in the requirement list.",
+    )
+    acknowledgement_ids = fields.One2many(
+        "crr.change.acknowledgement", "change_request_id", string="Change Notice", copy=False, readonly=True
+    )
+    notice_pending_count = fields.Integer(
+        string="Departments Yet to Acknowledge", compute="_compute_notice_pending_count"
     )
     change_kinds = fields.Char(
         string="Kinds of Change", compute="_compute_change_kinds", store=True,
@@ -130,7 +146,7 @@ class CrrChangeRequest(models.Model):
 
     @api.depends(
         "new_commitment_date", "old_commitment_date", "new_payment_term_id", "old_payment_term_id", "new_note",
-        "old_note", "line_ids.kinds",
+        "old_note", "line_ids.kinds", "requirement_change_ids.kinds",
     )
     def _compute_change_kinds(self):
         for request in self:
@@ -161,7 +177,14 @@ class CrrChangeRequest(models.Model):
             kinds.add("specification")
         for line in self.line_ids:
             kinds.update(parse_kinds(line.kinds))
+        for change in self.requirement_change_ids:
+            kinds.update(parse_kinds(change.kinds))
         return kinds
+
+    @api.depends("acknowledgement_ids.state")
+    def _compute_notice_pending_count(self):
+        for request in self:
+            request.notice_pending_count = len(request.acknowledgement_ids.filtered(lambda a: a.state == "pending"))
 
     @api.depends_context("uid")
     @api.depends("state")
@@ -336,13 +359,15 @@ class CrrChangeRequest(models.Model):
             if not request._crr_kinds():
                 raise UserError(
                     self.env._(
-                        "The change request %(request)s changes nothing: set a new delivery date, payment terms, "
-                        "specification, or change, add or remove order lines.",
+                        "The change request %(request)s changes nothing: set a new delivery date or payment terms, "
+                        "change, add or remove order lines or requirements (specification, transport mode, "
+                        "packaging).",
                         request=request.name,
                     )
                 )
             request.order_id._crr_check_change_allowed()
             request.line_ids._crr_check_values()
+            request.requirement_change_ids._crr_constrain_values()
 
     def action_submit(self):
         """Create the review lines of the departments concerned by the kinds of change and ask them."""
@@ -468,16 +493,9 @@ class CrrChangeRequest(models.Model):
                 )
             rows.append((label, self._crr_fmt(self.old_payment_term_id, field),
                          self._crr_fmt(self.new_payment_term_id, field)))
-        if self._crr_note_changed():
-            field = so_fields["note"]
-            label = self._fields["new_note"]._description_string(self.env)
-            if html2plaintext(order.note or "").strip() != html2plaintext(self.old_note or "").strip():
-                raise self._crr_changed_since_error(
-                    label, self._crr_fmt(self.old_note, field), self._crr_fmt(order.note, field)
-                )
-            rows.append((label, self._crr_fmt(self.old_note, field), self._crr_fmt(self.new_note, field)))
         for line in self.line_ids:
             rows.extend(line._crr_check_applicable())
+        rows.extend(self.requirement_change_ids._crr_check_applicable())
         return rows
 
     def _crr_before_after_table(self, rows):
@@ -517,19 +535,19 @@ class CrrChangeRequest(models.Model):
             order_vals["commitment_date"] = self.new_commitment_date
         if self.new_payment_term_id and self.new_payment_term_id != self.old_payment_term_id:
             order_vals["payment_term_id"] = self.new_payment_term_id.id
-        if self._crr_note_changed():
-            order_vals["note"] = self.new_note
         line_commands = []
         for line in self.line_ids:
             line_commands.extend(line._crr_order_line_commands())
         if line_commands:
             order_vals["order_line"] = line_commands
-        if order_vals:
-            # the approved change request is the review of these changes
-            with crr_scope("no_rereview"):
+        # the approved change request is the review of these changes
+        with crr_scope("no_rereview"):
+            if order_vals:
                 order.write(order_vals)
+            # the specification, transport mode and packaging land in the order's requirement list
+            self.requirement_change_ids._crr_apply()
         now = fields.Datetime.now()
-        departments = self.sudo().review_line_ids.department_id
+        departments = self._crr_concerned_departments()
         with crr_scope():
             self.sudo().write(
                 {
@@ -537,6 +555,9 @@ class CrrChangeRequest(models.Model):
                     "applied_by_id": self.env.uid,
                     "applied_date": now,
                     "notified_department_ids": [Command.set(departments.ids)],
+                    "acknowledgement_ids": [
+                        Command.create({"department_id": department.id}) for department in departments
+                    ],
                 }
             )
         table = self._crr_before_after_table(rows)
@@ -568,6 +589,30 @@ class CrrChangeRequest(models.Model):
             subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
         )
         return True
+
+    def _crr_concerned_departments(self):
+        """Every department the change concerns (told by the change notice): the departments that reviewed
+        the change request or the order, those that review its kinds of change, and those responsible for the
+        requirements it changes."""
+        self.ensure_one()
+        flow = self.sudo()
+        departments = (
+            flow.review_line_ids.department_id
+            | flow.env["crr.department"]._crr_for_change_kinds(flow._crr_kinds(), company=flow.company_id)
+            | flow.order_id.review_line_ids.department_id
+            | flow.requirement_change_ids.department_id
+            | flow.requirement_change_ids.requirement_id.department_id
+        )
+        return departments.filtered(lambda department: department.active and department.company_id == flow.company_id)
+
+    def action_view_acknowledgements(self):
+        self.ensure_one()
+        self._crr_check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_requirement_review.action_crr_change_acknowledgement"
+        )
+        action["domain"] = [("change_request_id", "=", self.id)]
+        return action
 
     # -- cancel --------------------------------------------------------------------------------
     def action_cancel(self):
@@ -635,4 +680,6 @@ class CrrChangeRequest(models.Model):
                          self._crr_fmt(self.new_note, field)))
         for line in self.line_ids:
             rows.extend(line._crr_rows())
+        for change in self.requirement_change_ids:
+            rows.extend(change._crr_rows())
         return rows

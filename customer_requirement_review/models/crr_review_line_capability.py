@@ -2,7 +2,7 @@ from odoo import fields, models
 
 # the classes that last set the subjects and the action-only fields (models/__init__.py): both are kept
 from .crr_review_line_capa import CrrReviewLine as CrrReviewLineSubjects
-from .crr_review_line_sample import CrrReviewLine as CrrReviewLineBase
+from .crr_review_line_proposal import CrrReviewLine as CrrReviewLineBase
 
 
 class CrrReviewLine(models.Model):

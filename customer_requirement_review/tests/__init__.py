@@ -38,3 +38,5 @@ from . import test_online_payment
 from . import test_review_mail_links
 from . import test_review_todo
 from . import test_review_todo_tour
+from . import test_tender
+from . import test_change_request_kinds

@@ -19,6 +19,8 @@ def remove_orders(env, order_ids):
         [list(order_ids)],
     )
     cr.execute("DELETE FROM crr_first_batch_review WHERE order_id = ANY(%s)", [list(order_ids)])
+    # the change notices of the applied change requests
+    cr.execute("DELETE FROM crr_change_acknowledgement WHERE order_id = ANY(%s)", [list(order_ids)])
     cr.execute("DELETE FROM crr_change_request WHERE order_id = ANY(%s)", [list(order_ids)])
     env.invalidate_all()
     orders = env["sale.order"].browse(order_ids).exists()

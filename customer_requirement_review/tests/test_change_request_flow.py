@@ -107,7 +107,7 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         request = self._change(
             order,
             new_payment_term_id=self.term_30.id,
-            new_note="<p>RoHS compliant paint</p>",
+            requirement_change_ids=[Command.create({"name": "RoHS compliant paint"})],
             line_ids=[
                 Command.create({"new_product_id": self.new_good.id, "new_product_uom_qty": 3, "new_price_unit": 80}),
                 Command.create({"order_line_id": service_line.id, "remove": True}),
@@ -123,7 +123,9 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         self.assertEqual(request.state, "approved")
         request.action_apply()
         self.assertEqual(order.payment_term_id, self.term_30)
-        self.assertIn("RoHS", order.note)
+        # the specification lands in the requirement list, not in the terms and conditions note
+        self.assertIn("RoHS compliant paint", order.requirement_ids.mapped("name"))
+        self.assertNotIn("RoHS", order.note or "")
         new_line = self._line(order, self.new_good)
         self.assertEqual((new_line.product_uom_qty, new_line.price_unit), (3, 80))
         # a line of a confirmed order is not deleted: its quantity goes to 0
@@ -133,13 +135,13 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         for department in self.dep.values():
             department.review_specification = False
         order = self._confirmed_order()
-        request = self._change(order, new_note="<p>Blue label</p>")
+        request = self._change(order, requirement_change_ids=[Command.create({"name": "Blue label"})])
         request.action_submit()
         self.assertEqual(request.state, "approved")
         self.assertFalse(request.review_line_ids)
         self.assertIn("No department reviews this kind of change", request.message_ids[0].body)
         request.action_apply()
-        self.assertIn("Blue label", order.note)
+        self.assertIn("Blue label", order.requirement_ids.mapped("name"))
 
     def test_rejection_tells_requester(self):
         order = self._confirmed_order()
