@@ -19,6 +19,7 @@
         "security/crr_satisfaction_security.xml",
         "security/crr_capa_security.xml",
         "security/crr_customer_file_security.xml",
+        "security/crr_review_procedure_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -29,6 +30,7 @@
         "data/crr_change_request_data.xml",
         "data/crr_capa_data.xml",
         "data/crr_customer_file_data.xml",
+        "data/crr_checklist_item_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -44,6 +46,9 @@
         "report/crr_capa_templates.xml",
         "report/crr_sample_approval_report.xml",
         "report/crr_sample_approval_templates.xml",
+        "report/crr_review_procedure_report.xml",
+        "report/crr_review_procedure_templates.xml",
+        "data/crr_decline_mail_template_data.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -79,15 +84,22 @@
         "views/crr_first_batch_review_views.xml",
         "views/res_config_settings_customer_file_views.xml",
         "views/crr_sample_portal_templates.xml",
+        "views/crr_checklist_item_views.xml",
+        "views/crr_review_line_check_views.xml",
+        "views/sale_order_conclusion_views.xml",
+        "views/crr_requirement_special_views.xml",
+        "views/res_config_settings_review_procedure_views.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
         "wizard/crr_contract_type_wizard_views.xml",
         "wizard/crr_sample_refuse_wizard_views.xml",
+        "wizard/crr_conclusion_wizard_views.xml",
         # menus last
         "views/customer_requirement_review_menus.xml",
         "views/crr_capa_menus.xml",
         "views/customer_file_menus.xml",
+        "views/crr_review_procedure_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
@@ -96,6 +108,7 @@
         "demo/crr_complaint_demo.xml",
         "demo/crr_capa_demo.xml",
         "demo/crr_customer_file_demo.xml",
+        "demo/crr_review_procedure_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

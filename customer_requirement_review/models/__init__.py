@@ -53,3 +53,12 @@ from . import sale_order_sample
 from . import sale_order_online
 from . import payment_transaction
 from . import res_users
+from . import res_company_review_procedure
+from . import res_config_settings_review_procedure
+from . import crr_checklist_item
+from . import crr_review_line_check
+from . import crr_review_line_checklist
+from . import crr_department_checklist
+from . import sale_order_conclusion
+from . import crr_requirement_special
+from . import sale_order_special_requirement
