@@ -46,6 +46,23 @@ class SaleOrder(models.Model):
         return super()._register_hook()
 
     # -- who concludes ------------------------------------------------------------------------------
+    def _crr_concluder_door(self):
+        """Valid ids of existing orders of the user's companies, and a concluder: the general manager need not
+        see the salesperson's order (the role is checked instead, the actions then run as sudo)."""
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
+        if len(self.sudo().exists()) != len(self):
+            raise UserError(self.env._("An order does not exist or has been deleted."))
+        foreign = self.sudo().filtered(lambda order: order.company_id not in self.env.companies)
+        if foreign and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(record)s belongs to the company %(company)s, which is not one of the companies you work in.",
+                    record=foreign[0].name,
+                    company=foreign[0].company_id.name,
+                )
+            )
+        self._crr_check_concluder()
+
     def _crr_check_concluder(self):
         """Review managers (the sales/market manager who approves the consolidated form) and the general
         manager (the reviewers of the company's final approval) conclude and decline."""
@@ -53,10 +70,14 @@ class SaleOrder(models.Model):
         if self.env.su or user.has_group("customer_requirement_review.group_crr_manager"):
             return
         final = self.env["crr.department"].sudo().search(
-            [("company_id", "in", self.company_id.ids), ("is_final_approval", "=", True), ("user_ids", "in", user.ids)]
+            [
+                ("company_id", "in", self.sudo().company_id.ids),
+                ("is_final_approval", "=", True),
+                ("user_ids", "in", user.ids),
+            ]
         )
         if user._has_group("customer_requirement_review.group_crr_reviewer") and \
-                set(self.company_id.ids) <= set(final.company_id.ids):
+                set(self.sudo().company_id.ids) <= set(final.company_id.ids):
             return
         raise AccessError(
             self.env._("Only review managers and the general manager conclude a review or decline an order.")
@@ -72,8 +93,7 @@ class SaleOrder(models.Model):
     # -- actions ------------------------------------------------------------------------------------
     def action_crr_conclude(self, conclusion, measures=None):
         """Conclude the approved review: ``accept``, or ``accept_measures`` with the special ``measures``."""
-        self._crr_door("write")
-        self._crr_check_concluder()
+        self._crr_concluder_door()
         if conclusion not in ("accept", "accept_measures"):
             raise UserError(
                 self.env._("Conclude with accept or accept_measures; to decline, use action_crr_decline.")
@@ -81,6 +101,7 @@ class SaleOrder(models.Model):
         measures = self.env["crr.guard.mixin"]._crr_text_arg(measures, self.env._("special measures"))
         if conclusion == "accept_measures" and not (measures or "").strip():
             raise UserError(self.env._("Write the special measures the company takes to accept the order."))
+        self = self.sudo()  # noqa: PLW0642 - door and role checked above, uid kept for tracking
         self._crr_check_quotations()
         for order in self:
             if order.review_state not in ("approved", "not_required"):
@@ -108,14 +129,14 @@ class SaleOrder(models.Model):
     def action_crr_decline(self, reason):
         """Decline the quotations (通知客户无法接单): cancelled as lost with the ``reason``; returns the mail
         composer with the letter to the customer (one order)."""
-        self._crr_door("write")
-        self._crr_check_concluder()
+        self._crr_concluder_door()
         reason = self.env["crr.guard.mixin"]._crr_text_arg(reason, self.env._("reason"), required=True)
-        self._crr_check_quotations()
+        orders = self.sudo()
+        orders._crr_check_quotations()
         now = fields.Datetime.now()
         with crr_scope():
-            for order in self:
-                order.sudo().write(
+            for order in orders:
+                order.write(
                     {
                         "crr_conclusion": "decline",
                         "crr_special_measures": False,
@@ -126,14 +147,14 @@ class SaleOrder(models.Model):
                     }
                 )
         # the quotation is lost: cancelled (a review in progress ends with it)
-        self.sudo()._action_cancel()
-        for order in self:
-            order.sudo().message_post(
+        orders._action_cancel()
+        for order in orders:
+            order.message_post(
                 body=self.env._("Declined: the order cannot be accepted. Reason: %(reason)s", reason=reason),
                 subtype_xmlid="mail.mt_note",
             )
         if len(self) == 1:
-            return self.action_crr_decline_letter()
+            return orders.action_crr_decline_letter()
         return True
 
     def action_crr_decline_letter(self):
