@@ -37,7 +37,7 @@ class CrrReviewLineCheck(models.Model):
     name = fields.Char(related="item_id.name", string="Question")
     description = fields.Text(related="item_id.description")
     sequence = fields.Integer(related="item_id.sequence", store=True, precompute=True)
-    answer = fields.Selection(CHECK_ANSWERS, index=True, help="No: the department's opinion on the line is required.")
+    answer = fields.Selection(CHECK_ANSWERS, string="Check Result", index=True, help="No: the department's opinion on the line is required.")
     note = fields.Text()
     answered_by_id = fields.Many2one("res.users", readonly=True)
     answered_date = fields.Datetime(string="Answered On", readonly=True)
