@@ -13,7 +13,7 @@ class CrrChecklistItem(models.Model):
     _check_company_auto = True
 
     department_id = fields.Many2one(
-        "crr.department", required=True, index=True, ondelete="restrict", check_company=True, tracking=True
+        "crr.department", required=True, index=True, ondelete="cascade", check_company=True, tracking=True
     )
     company_id = fields.Many2one(related="department_id.company_id", store=True, index=True, precompute=True)
     name = fields.Char(string="Question", required=True, translate=True, tracking=True)
