@@ -45,6 +45,12 @@ class TestReviewChecklist(CrrReviewCommon, HttpCase):
         technical = " ".join(self.dep["technical"].checklist_item_ids.mapped("name"))
         for needle in ("Drawings", "Packaging", "Feasibility"):
             self.assertIn(needle, technical)
+        # in the procedures' own terms in Chinese
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["customer_requirement_review"], ["zh_CN"], overwrite=True)
+        zh_names = self.dep["production"].checklist_item_ids.with_context(lang="zh_CN").mapped("name")
+        self.assertIn("交期能够达成（100%）", zh_names)
+        self.assertIn("顾客指定材料已明确", zh_names)
         # a new company's departments come with their checklists
         company = self.env["res.company"].create({"name": "Checklist Company B"})
         production_b = self.env["crr.department"].search(
