@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 
 from .crr_change_kinds import REQUIREMENT_TERM_FIELDS
 from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_role_door import crr_role_door
 
 SPECIAL_STATES = [("to_approve", "To Approve"), ("approved", "Approved"), ("verified", "Fulfilment Verified")]
 SPECIAL_ACTIONS = "action_crr_special_approve / action_crr_special_verify"
@@ -63,21 +64,7 @@ class CrrRequirement(models.Model):
 
     # -- actions --------------------------------------------------------------------------------------
     def _crr_special_door(self):
-        """Valid ids of existing requirements of the user's companies (the management representative and quality
-        need not see the salesperson's order: their role is checked by the action, which then runs as sudo)."""
-        self._crr_check_ids(self)
-        records = self.sudo().exists()
-        if len(records) != len(self):
-            raise UserError(self.env._("A requirement does not exist or has been deleted."))
-        foreign = records.filtered(lambda r: r.company_id not in self.env.companies)
-        if foreign and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "%(record)s belongs to the company %(company)s, which is not one of the companies you work in.",
-                    record=foreign[0].name,
-                    company=foreign[0].company_id.name,
-                )
-            )
+        crr_role_door(self)
 
     def action_crr_special_approve(self):
         """The management representative approves the special requirements."""

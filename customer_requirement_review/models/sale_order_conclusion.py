@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .crr_record_guard_mixin import crr_scope
+from .crr_role_door import crr_role_door
 
 CONCLUSIONS = [
     ("accept", "Accept"),
@@ -49,18 +50,7 @@ class SaleOrder(models.Model):
     def _crr_concluder_door(self):
         """Valid ids of existing orders of the user's companies, and a concluder: the general manager need not
         see the salesperson's order (the role is checked instead, the actions then run as sudo)."""
-        self.env["crr.guard.mixin"]._crr_check_ids(self)
-        if len(self.sudo().exists()) != len(self):
-            raise UserError(self.env._("An order does not exist or has been deleted."))
-        foreign = self.sudo().filtered(lambda order: order.company_id not in self.env.companies)
-        if foreign and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "%(record)s belongs to the company %(company)s, which is not one of the companies you work in.",
-                    record=foreign[0].name,
-                    company=foreign[0].company_id.name,
-                )
-            )
+        crr_role_door(self)
         self._crr_check_concluder()
 
     def _crr_check_concluder(self):
