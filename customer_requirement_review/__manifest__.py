@@ -22,6 +22,7 @@
         "security/crr_review_link_security.xml",
         "security/crr_capability_security.xml",
         "security/crr_tender_security.xml",
+        "security/crr_review_procedure_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -35,6 +36,7 @@
         "data/crr_review_mail_templates.xml",
         "data/crr_capability_commitment_data.xml",
         "data/crr_tender_data.xml",
+        "data/crr_checklist_item_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -56,6 +58,9 @@
         "report/crr_capability_commitment_templates.xml",
         "report/crr_tender_report.xml",
         "report/crr_tender_templates.xml",
+        "report/crr_review_procedure_report.xml",
+        "report/crr_review_procedure_templates.xml",
+        "data/crr_decline_mail_template_data.xml",
         # views: actions are defined before the views and menus that use them
         "views/crr_department_views.xml",
         "views/crr_review_line_views.xml",
@@ -98,6 +103,11 @@
         "views/crr_project_proposal_views.xml",
         "views/crr_tender_views.xml",
         "views/crr_change_request_kinds_views.xml",
+        "views/crr_checklist_item_views.xml",
+        "views/crr_review_line_check_views.xml",
+        "views/sale_order_conclusion_views.xml",
+        "views/crr_requirement_special_views.xml",
+        "views/res_config_settings_review_procedure_views.xml",
         # wizards
         "wizard/crr_review_decision_wizard_views.xml",
         "wizard/crr_review_reopen_wizard_views.xml",
@@ -106,6 +116,7 @@
         "wizard/crr_sample_refuse_wizard_views.xml",
         "wizard/crr_management_review_wizard_views.xml",
         "wizard/crr_project_proposal_approve_wizard_views.xml",
+        "wizard/crr_conclusion_wizard_views.xml",
         # menus last
         "views/customer_requirement_review_menus.xml",
         "views/crr_capa_menus.xml",
@@ -113,6 +124,7 @@
         "views/crr_overview_menus.xml",
         "views/crr_capability_menus.xml",
         "views/crr_tender_menus.xml",
+        "views/crr_review_procedure_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
@@ -125,6 +137,7 @@
         "demo/crr_review_mail_demo.xml",
         "demo/crr_capability_commitment_demo.xml",
         "demo/crr_tender_demo.xml",
+        "demo/crr_review_procedure_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -74,3 +74,12 @@ from . import crr_review_line_capability
 from . import sale_order_capability
 from . import res_company_capability
 from . import res_config_settings_capability
+from . import res_company_review_procedure
+from . import res_config_settings_review_procedure
+from . import crr_checklist_item
+from . import crr_review_line_check
+from . import crr_review_line_checklist
+from . import crr_department_checklist
+from . import sale_order_conclusion
+from . import crr_requirement_special
+from . import sale_order_special_requirement

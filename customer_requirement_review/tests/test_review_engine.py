@@ -135,3 +135,19 @@ class TestReviewEngine(CrrChangeRequestCommon):
         self.company.crr_retention_years_order = 3
         order.invalidate_recordset(["crr_retention_date"])
         self.assertEqual(order.crr_retention_date, date(year + 3, 12, 31))
+
+    def test_every_subject_link_of_a_review_line_is_action_only(self):
+        """Each extension of crr.review.line adds its subject's link to the action-only fields of the one
+        loaded before it: a link left out (two extensions built on the same parent) could be rewritten over RPC."""
+        Line = self.env["crr.review.line"]
+        mixin = self.env.registry["crr.review.mixin"]
+        subject_models = {
+            name for name, model in self.env.registry.items() if not model._abstract and issubclass(model, mixin)
+        }
+        links = [
+            name for name, field in Line._fields.items()
+            if field.type == "many2one" and field.comodel_name in subject_models
+        ]
+        self.assertGreaterEqual(len(links), 6, links)
+        missing = [name for name in links if name not in Line._crr_action_fields]
+        self.assertFalse(missing, f"subject links that are not action-only: {missing}")

@@ -5,3 +5,4 @@ from . import crr_sample_refuse_wizard
 from . import crr_requirement_resolve_wizard
 from . import crr_management_review_wizard
 from . import crr_project_proposal_approve_wizard
+from . import crr_conclusion_wizard
