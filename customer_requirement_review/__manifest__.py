@@ -98,6 +98,9 @@
         "demo/crr_customer_file_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_requirement_review/static/src/scss/*.scss",
+        ],
         "web.assets_tests": [
             "customer_requirement_review/static/src/tours/*.js",
         ],

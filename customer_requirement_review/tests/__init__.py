@@ -35,3 +35,4 @@ from . import test_reliability_doors
 from . import test_audit_table
 from . import test_online_orders
 from . import test_online_payment
+from . import test_review_salesperson
