@@ -1,7 +1,7 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
 from babel import dates as babel_dates
 
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_list
 from odoo.tools.misc import babel_locale_parse
 
@@ -79,6 +79,11 @@ class SaleOrder(models.Model):
         string="Waiting For",
         compute="_compute_crr_waiting_for",
         help="The departments of the current review round that have not decided yet, with their deadline.",
+    )
+    crr_review_conditions = fields.Text(
+        string="Conditions of the Approval",
+        compute="_compute_crr_waiting_for",
+        help="The conditions the departments attached to their approval in the current review round.",
     )
     crr_review_blocking = fields.Boolean(
         string="Review Blocks Confirmation",
@@ -220,26 +225,34 @@ class SaleOrder(models.Model):
     @api.depends("review_line_ids.state", "review_line_ids.deadline", "review_round", "review_state")
     def _compute_crr_waiting_for(self):
         """"Waiting for: Production (due 2 Dec), Finance": the undecided lines of the current round of the orders
-        in review, read in one query for all the orders."""
-        in_review = self.filtered(lambda o: o.review_state == "in_review" and o.id)
-        (self - in_review).crr_waiting_for = False
-        if not in_review:
+        in review; and the conditions of the approvals. The lines of all the orders are read in one query."""
+        reviewed = self.filtered(lambda o: o.review_state in ("in_review", "approved") and o.id)
+        (self - reviewed).crr_waiting_for = False
+        (self - reviewed).crr_review_conditions = False
+        if not reviewed:
             return
         lines = self.env["crr.review.line"].sudo().search_fetch(
             [
-                ("order_id", "in", in_review.ids),
+                ("order_id", "in", reviewed.ids),
                 ("change_request_id", "=", False),
                 ("is_current_round", "=", True),
-                ("state", "in", ("pending", "waiting")),
+                ("state", "in", ("pending", "waiting", "approved_conditions")),
             ],
-            ["order_id", "department_id", "state", "deadline", "step", "is_final_approval"],
+            ["order_id", "department_id", "state", "deadline", "step", "is_final_approval", "conditions"],
             order="is_final_approval, step, sequence, id",
         )
         locale = babel_locale_parse(self.env.lang or "en_US")
         by_order = lines.grouped("order_id")
-        for order in in_review:
+        for order in reviewed:
+            order_lines = by_order.get(order, lines.browse())
+            order.crr_review_conditions = "\n".join(
+                self.env._("%(department)s: %(conditions)s", department=line.department_id.name,
+                           conditions=(line.conditions or "").strip())
+                for line in order_lines
+                if line.state == "approved_conditions"
+            ) or False
             parts = []
-            for line in by_order.get(order, lines.browse()):
+            for line in order_lines.filtered(lambda line: line.state in ("pending", "waiting")):
                 if line.state == "pending" and line.deadline:
                     parts.append(
                         self.env._(
@@ -251,7 +264,7 @@ class SaleOrder(models.Model):
                 else:
                     parts.append(line.department_id.name)
             order.crr_waiting_for = (
-                self.env._("Waiting for: %(departments)s", departments=", ".join(parts)) if parts else False
+                self.env._("Waiting for: %(departments)s", departments=format_list(self.env, parts)) if parts else False
             )
 
     @api.depends("review_state", "state", "company_id")
