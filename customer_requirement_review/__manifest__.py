@@ -142,6 +142,7 @@
     "assets": {
         "web.assets_backend": [
             "customer_requirement_review/static/src/overview/*",
+            "customer_requirement_review/static/src/scss/*.scss",
         ],
         "web.assets_tests": [
             "customer_requirement_review/static/src/tours/*.js",

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_review_mixin import APPROVED_LINE_STATES
 from .crr_step_check import crr_check_step
 
 COMMITMENT_STATES = [
@@ -116,7 +117,7 @@ class CrrCapabilityCommitment(models.Model):
     def _compute_approval(self):
         for commitment in self:
             final = commitment.review_line_ids.filtered(
-                lambda line, round_no=commitment.review_round: line.is_final_approval and line.state == "approved"
+                lambda line, round_no=commitment.review_round: line.is_final_approval and line.state in APPROVED_LINE_STATES
                 and line.round == round_no
             )[:1]
             commitment.approved_by_id = final.reviewer_id

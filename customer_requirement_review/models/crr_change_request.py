@@ -418,7 +418,20 @@ class CrrChangeRequest(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return True
+        # the salesperson's feedback: a notification, then the form reloads
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Change Request Submitted"),
+                "message": body if len(self) == 1 and not no_review else self.env._(
+                    "Submitted: %(requests)s.", requests=", ".join(self.mapped("name"))
+                ),
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     # -- apply ---------------------------------------------------------------------------------
     def _crr_fmt(self, value, field):

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from .crr_complaint import CrrComplaint as BaseComplaint
 from .crr_management_rep import MANAGEMENT_REP_CODE, management_rep_departments
 from .crr_record_guard_mixin import crr_scope
+from .crr_review_mixin import APPROVED_LINE_STATES
 
 PLAN_STATES = [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved")]
 EFFECTIVENESS_STATES = [("pending", "To Verify"), ("effective", "Effective"), ("not_effective", "Not Effective")]
@@ -290,7 +291,7 @@ class CrrComplaint(models.Model):
 
     def _crr_review_round_ended(self, state, lines):
         if state == "approved":
-            approval = lines.filtered(lambda line: line.state == "approved").sorted("decision_date")[-1:]
+            approval = lines.filtered(lambda line: line.state in APPROVED_LINE_STATES).sorted("decision_date")[-1:]
             with crr_scope():
                 self.sudo().write({
                     "plan_approved_by_id": approval.reviewer_id.id,

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .crr_record_guard_mixin import crr_scope
+from .crr_review_mixin import APPROVED_LINE_STATES
 from .crr_step_check import crr_check_step
 
 FIRST_BATCH_STATES = [
@@ -69,7 +70,7 @@ class CrrFirstBatchReview(models.Model):
     @api.depends("review_line_ids.state")
     def _compute_reviewer(self):
         for review in self:
-            decided = review.review_line_ids.filtered(lambda line: line.state in ("approved", "rejected"))[:1]
+            decided = review.review_line_ids.filtered(lambda line: line.state in (*APPROVED_LINE_STATES, "rejected"))[:1]
             review.reviewer_id = decided.reviewer_id
             review.review_date = decided.decision_date
 

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_review_mixin import APPROVED_LINE_STATES
 from .crr_step_check import crr_check_step
 
 PROPOSAL_STATES = [
@@ -95,7 +96,7 @@ class CrrProjectProposal(models.Model):
     def _compute_approval(self):
         for proposal in self:
             lines = proposal.review_line_ids
-            approved = lines.filtered(lambda line: line.is_final_approval and line.state == "approved")[-1:]
+            approved = lines.filtered(lambda line: line.is_final_approval and line.state in APPROVED_LINE_STATES)[-1:]
             rejected = lines.filtered(lambda line: line.state == "rejected")[-1:]
             proposal.approved_by_id = approved.reviewer_id
             proposal.approved_date = approved.decision_date

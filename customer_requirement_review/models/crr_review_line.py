@@ -3,9 +3,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
-from .crr_review_mixin import OPEN_LINE_STATES
+from .crr_review_mixin import APPROVED_LINE_STATES, OPEN_LINE_STATES
 
-DECIDED_STATES = ("approved", "rejected")
+DECIDED_STATES = (*APPROVED_LINE_STATES, "rejected")
 DECISION_ACTIONS = "action_approve / action_reject / action_reopen"
 REQUEST_ACTIONS = "action_request_review / action_submit"
 
@@ -81,6 +81,7 @@ class CrrReviewLine(models.Model):
             ("waiting", "Waiting"),
             ("pending", "Pending"),
             ("approved", "Approved"),
+            ("approved_conditions", "Approved with Conditions"),
             ("rejected", "Rejected"),
             ("superseded", "Superseded"),
         ],
@@ -92,7 +93,8 @@ class CrrReviewLine(models.Model):
         tracking=True,
         readonly=True,
         help="Waiting: a later step (or the final approval), opens when every line of the previous steps of the "
-        "round is approved. Superseded: "
+        "round is approved. Approved with Conditions: approved (counted as approved), with conditions the "
+        "salesperson must meet. Superseded: "
         "the round ended (approved, rejected, cancelled) before this department decided.",
     )
     is_current_round = fields.Boolean(
@@ -271,7 +273,7 @@ class CrrReviewLine(models.Model):
         states = set(lines.mapped("state"))
         if "rejected" in states:
             return "rejected"
-        if states == {"approved"}:
+        if states <= set(APPROVED_LINE_STATES):
             return "approved"
         return "in_review"
 
@@ -471,7 +473,7 @@ class CrrReviewLine(models.Model):
         self.ensure_one()
         subject = self._crr_subject()
         others = subject._crr_round_lines() - (batch or self)
-        subject._crr_review_check_approval(self, all(line.state == "approved" for line in others))
+        subject._crr_review_check_approval(self, all(line.state in APPROVED_LINE_STATES for line in others))
 
     def _crr_check_company_access(self):
         """Refuse lines of companies the user does not work in (decisions run as sudo afterwards)."""
@@ -502,7 +504,7 @@ class CrrReviewLine(models.Model):
         now = fields.Datetime.now()
         for line in self:
             vals = {
-                "state": decision,
+                "state": line._crr_decided_state(decision, conditions),
                 "reviewer_id": self.env.uid,
                 "decision_date": now,
                 "on_behalf_of_id": behalf[line].id or False,
@@ -518,6 +520,14 @@ class CrrReviewLine(models.Model):
         self._crr_remove_activities()
         self._crr_after_decision()
         return True
+
+    def _crr_decided_state(self, decision, conditions=None):
+        """The state the line takes for ``decision``: an approval with conditions (given, or written on the line
+        before) is a state of its own, approved_conditions."""
+        self.ensure_one()
+        if decision == "approved" and ((conditions if conditions is not None else self.conditions) or "").strip():
+            return "approved_conditions"
+        return decision
 
     def _crr_after_decision(self):
         """Single exit of every decision: hand the decided lines to their subject."""
@@ -541,6 +551,20 @@ class CrrReviewLine(models.Model):
     def action_approve(self, opinion=None, conditions=None):
         """Approve the lines (optionally with an opinion and conditions)."""
         self._crr_check_decider(opinion=opinion, conditions=conditions)
+        return self._crr_decide("approved", opinion=opinion, conditions=conditions)
+
+    def action_approve_with_conditions(self, opinion=None, conditions=None):
+        """Approve the lines with conditions: the conditions (given here or written on the line) are required,
+        and an opinion too."""
+        self._crr_check_decider(opinion=opinion, conditions=conditions)
+        for line in self.sudo():
+            if not ((conditions if conditions is not None else line.conditions) or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write the conditions to approve %(line)s with conditions (or approve it without).",
+                        line=line.display_name,
+                    )
+                )
         return self._crr_decide("approved", opinion=opinion, conditions=conditions)
 
     def action_reject(self, opinion=None):

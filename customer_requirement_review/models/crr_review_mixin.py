@@ -9,6 +9,8 @@ ROUND_APPROVED = "approved"
 ROUND_REJECTED = "rejected"
 # states of an open review line (the others, approved, rejected and superseded, are closed)
 OPEN_LINE_STATES = ("waiting", "pending")
+# states of an approved line: plain approval, approval with conditions (counted as approved everywhere)
+APPROVED_LINE_STATES = ("approved", "approved_conditions")
 
 
 class CrrReviewMixin(models.AbstractModel):
@@ -199,7 +201,7 @@ class CrrReviewMixin(models.AbstractModel):
                     "department_id": old_line.department_id.id,
                     "step": old_line.step,
                     "is_urgent": old_line.is_urgent,
-                    "state": "approved",
+                    "state": old_line.state,
                     "reviewer_id": old_line.reviewer_id.id,
                     "decision_date": old_line.decision_date,
                     "on_behalf_of_id": old_line.on_behalf_of_id.id,

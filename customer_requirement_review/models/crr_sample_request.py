@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_review_mixin import APPROVED_LINE_STATES
 from .crr_sample_round import VERDICTS
 from .crr_step_check import crr_check_step
 
@@ -110,8 +111,8 @@ class CrrSampleRequest(models.Model):
     def _compute_approvals(self):
         for request in self:
             lines = request.review_line_ids
-            managers = lines.filtered(lambda line: not line.is_final_approval and line.state == "approved")
-            gms = lines.filtered(lambda line: line.is_final_approval and line.state == "approved")
+            managers = lines.filtered(lambda line: not line.is_final_approval and line.state in APPROVED_LINE_STATES)
+            gms = lines.filtered(lambda line: line.is_final_approval and line.state in APPROVED_LINE_STATES)
             refused = lines.filtered(lambda line: line.state == "rejected")[:1]
             pending = lines.filtered(lambda line: line.state == "pending")
             request.manager_id = managers[:1].reviewer_id

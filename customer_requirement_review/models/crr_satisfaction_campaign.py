@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .crr_management_rep import MANAGEMENT_REP_CODE, management_rep_departments
 from .crr_record_guard_mixin import crr_scope
+from .crr_review_mixin import APPROVED_LINE_STATES
 from .survey_user_input import CRR_BANDS
 
 
@@ -548,7 +549,7 @@ class CrrSatisfactionCampaign(models.Model):
 
     def _crr_review_round_ended(self, state, lines):
         if state == "approved":
-            by_code = {line.department_id.code: line for line in lines.filtered(lambda line: line.state == "approved")}
+            by_code = {line.department_id.code: line for line in lines.filtered(lambda line: line.state in APPROVED_LINE_STATES)}
             mr_line = by_code.get(MANAGEMENT_REP_CODE, self.env["crr.review.line"])
             gm_line = by_code.get("general_manager", self.env["crr.review.line"])
             with crr_scope():

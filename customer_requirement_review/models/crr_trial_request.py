@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_review_mixin import APPROVED_LINE_STATES
 from .crr_step_check import crr_check_step
 
 TRIAL_STATES = [
@@ -89,7 +90,7 @@ class CrrTrialRequest(models.Model):
     @api.depends("review_line_ids.state", "review_line_ids.reviewer_id")
     def _compute_approval(self):
         for trial in self:
-            approved = trial.review_line_ids.filtered(lambda line: line.state == "approved")[:1]
+            approved = trial.review_line_ids.filtered(lambda line: line.state in APPROVED_LINE_STATES)[:1]
             refused = trial.review_line_ids.filtered(lambda line: line.state == "rejected")[:1]
             trial.gm_id = approved.reviewer_id
             trial.gm_date = approved.decision_date
@@ -201,7 +202,7 @@ class CrrTrialRequest(models.Model):
         self.check_access("write")
         for trial in self:
             if trial.state != "approved" or not trial.sudo().review_line_ids.filtered(
-                lambda line: line.state == "approved" and line.is_final_approval
+                lambda line: line.state in APPROVED_LINE_STATES and line.is_final_approval
             ):
                 raise UserError(
                     self.env._(

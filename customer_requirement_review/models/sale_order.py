@@ -1,6 +1,9 @@
+from babel import dates as babel_dates
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_list
+from odoo.tools.misc import babel_locale_parse
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
 
@@ -38,6 +41,7 @@ class SaleOrder(models.Model):
     contract_type_override_reason = fields.Text(readonly=True, copy=False, tracking=True)
     review_state = fields.Selection(
         [
+            ("not_requested", "Not Requested"),
             ("not_required", "Not Required"),
             ("to_review", "To Review"),
             ("in_review", "In Review"),
@@ -45,7 +49,7 @@ class SaleOrder(models.Model):
             ("rejected", "Rejected"),
         ],
         string="Review Status",
-        default="to_review",
+        default="not_requested",
         required=True,
         copy=False,
         index=True,
@@ -70,6 +74,24 @@ class SaleOrder(models.Model):
     crr_pending_department_ids = fields.Many2many(
         "crr.department", compute="_compute_crr_pending_department_ids", string="Pending Departments"
     )
+    # the salesperson's guidance in the quotation's header (form only: not stored)
+    crr_waiting_for = fields.Char(
+        string="Waiting For",
+        compute="_compute_crr_waiting_for",
+        help="The departments of the current review round that have not decided yet, with their deadline.",
+    )
+    crr_review_conditions = fields.Text(
+        string="Conditions of the Approval",
+        compute="_compute_crr_waiting_for",
+        help="The conditions the departments attached to their approval in the current review round.",
+    )
+    crr_review_blocking = fields.Boolean(
+        string="Review Blocks Confirmation",
+        compute="_compute_crr_review_blocking",
+        help="The quotation needs its requirement review and the review is not approved yet: it cannot be "
+        "confirmed (nor sent, when the company blocks sending).",
+    )
+    crr_send_blocked = fields.Boolean(string="Sending Blocked by the Review", compute="_compute_crr_review_blocking")
     order_source = fields.Selection(
         [
             ("written", "Written Order"),
@@ -200,6 +222,58 @@ class SaleOrder(models.Model):
                 lambda line: line.state in ("pending", "waiting")
             ).department_id
 
+    @api.depends("review_line_ids.state", "review_line_ids.deadline", "review_round", "review_state")
+    def _compute_crr_waiting_for(self):
+        """"Waiting for: Production (due 2 Dec), Finance": the undecided lines of the current round of the orders
+        in review; and the conditions of the approvals. The lines of all the orders are read in one query."""
+        reviewed = self.filtered(lambda o: o.review_state in ("in_review", "approved") and o.id)
+        (self - reviewed).crr_waiting_for = False
+        (self - reviewed).crr_review_conditions = False
+        if not reviewed:
+            return
+        lines = self.env["crr.review.line"].sudo().search_fetch(
+            [
+                ("order_id", "in", reviewed.ids),
+                ("change_request_id", "=", False),
+                ("is_current_round", "=", True),
+                ("state", "in", ("pending", "waiting", "approved_conditions")),
+            ],
+            ["order_id", "department_id", "state", "deadline", "step", "is_final_approval", "conditions"],
+            order="is_final_approval, step, sequence, id",
+        )
+        locale = babel_locale_parse(self.env.lang or "en_US")
+        by_order = lines.grouped("order_id")
+        for order in reviewed:
+            order_lines = by_order.get(order, lines.browse())
+            order.crr_review_conditions = "\n".join(
+                self.env._("%(department)s: %(conditions)s", department=line.department_id.name,
+                           conditions=(line.conditions or "").strip())
+                for line in order_lines
+                if line.state == "approved_conditions"
+            ) or False
+            parts = []
+            for line in order_lines.filtered(lambda line: line.state in ("pending", "waiting")):
+                if line.state == "pending" and line.deadline:
+                    parts.append(
+                        self.env._(
+                            "%(department)s (due %(date)s)",
+                            department=line.department_id.name,
+                            date=babel_dates.format_skeleton("MMMd", line.deadline, locale=locale),
+                        )
+                    )
+                else:
+                    parts.append(line.department_id.name)
+            order.crr_waiting_for = (
+                self.env._("Waiting for: %(departments)s", departments=format_list(self.env, parts)) if parts else False
+            )
+
+    @api.depends("review_state", "state", "company_id")
+    def _compute_crr_review_blocking(self):
+        for order in self:
+            blocking = bool(order.state in ("draft", "sent") and order._crr_review_blocking())
+            order.crr_review_blocking = blocking
+            order.crr_send_blocked = blocking and order.company_id.crr_block_unreviewed_send
+
     @api.model
     def _crr_init_existing_orders(self):
         """At install: orders already confirmed or cancelled never need a review."""
@@ -244,7 +318,7 @@ class SaleOrder(models.Model):
         """Orders never sent to review are classified when confirmed: those needing none pass."""
         orders = self.filtered(
             lambda o: o.state in ("draft", "sent")
-            and o.review_state == "to_review"
+            and o.review_state in ("not_requested", "to_review")
             and not o.review_round
             and o._crr_review_required_by_company()
         )
@@ -270,7 +344,7 @@ class SaleOrder(models.Model):
         error = super()._confirmation_error_message()
         if error or not self._crr_review_blocking():
             return error
-        if self.review_state == "to_review" and not self.review_round:
+        if self.review_state in ("not_requested", "to_review") and not self.review_round:
             departments = self._crr_classify().get(self, (self.env["crr.department"], False))[0]
             return self.env._(
                 "%(order)s cannot be confirmed before its requirement review: request the review; these departments "
@@ -296,6 +370,14 @@ class SaleOrder(models.Model):
                         reason=order._crr_blocking_message(),
                     )
                 )
+
+    def action_quotation_sent(self):
+        """Mark as sent is sending too: blocked like Send while the review is not approved (the payment flow,
+        which marks a quotation sent when a payment is pending, runs as superuser and is not blocked)."""
+        self._crr_door("write")
+        if not self.env.su:
+            self._crr_check_send_allowed()
+        return super().action_quotation_sent()
 
     def action_quotation_send(self):
         # pro-forma invoices too: a client may send any context key

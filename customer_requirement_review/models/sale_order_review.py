@@ -4,6 +4,7 @@ from odoo.tools import format_date, format_list
 
 from .crr_change_kinds import ORDER_FIELD_KINDS, format_kinds, parse_kinds
 from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_review_mixin import APPROVED_LINE_STATES
 
 
 # split from sale_order.py by concern on purpose (one concern per file)
@@ -126,8 +127,24 @@ class SaleOrder(models.Model):
     def _crr_review_round_ended(self, state, lines):
         salesperson = self.user_id.partner_id
         if state == "approved":
+            body = self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round)
+            conditional = lines.filtered(lambda line: line.state == "approved_conditions" and line.conditions)
+            if conditional:
+                body = self.env._(
+                    "The requirement review (round %(round)s) is approved with conditions: %(conditions)s. Meet "
+                    "them when you confirm and deliver the order.",
+                    round=self.review_round,
+                    conditions=self.env._("; ").join(
+                        self.env._(
+                            "%(department)s: %(conditions)s",
+                            department=line.department_id.name,
+                            conditions=line.conditions.strip().rstrip(".。"),
+                        )
+                        for line in conditional
+                    ),
+                )
             self.sudo().message_post(
-                body=self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round),
+                body=body,
                 partner_ids=salesperson.ids,
                 subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
             )
@@ -176,6 +193,7 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._("Add the products to %(order)s before requesting its review.", order=order.name)
                 )
+            order._crr_check_written_confirmation()
         self.action_crr_load_requirements()
         classification = self._crr_classify_steps(lines)
         now = fields.Datetime.now()
@@ -238,9 +256,50 @@ class SaleOrder(models.Model):
         # a round where everything was carried over is approved at once
         for order in self.filtered(lambda o: o.review_state == "in_review" and o in carried_orders):
             round_lines = order._crr_round_lines()
-            if round_lines and all(line.state == "approved" for line in round_lines):
+            if round_lines and all(line.state in APPROVED_LINE_STATES for line in round_lines):
                 order._crr_review_lines_decided(round_lines)
-        return True
+        return self._crr_request_notification()
+
+    def _crr_check_written_confirmation(self):
+        """An oral or phone order goes to review with the customer's written confirmation (ticked or attached):
+        the salesperson is told at the request, not the reviewer at the approval."""
+        self.ensure_one()
+        if self.order_source in ("oral", "phone") and not (
+            self.written_confirmation or self.written_confirmation_attachment_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "%(order)s is an oral or phone order: tick \"Written Confirmation Received\" or attach the "
+                    "customer's written confirmation (fax, e-mail, signed order) on its Review tab before "
+                    "requesting the review.",
+                    order=self.name,
+                )
+            )
+
+    def _crr_request_notification(self):
+        """The salesperson's feedback after Request Review: a notification, then the form reloads."""
+        if len(self) == 1 and self.review_state == "in_review":
+            message = self.crr_waiting_for or self.env._("Review requested.")
+            message = self.env._("Review of %(order)s requested. %(waiting)s", order=self.name, waiting=message)
+        elif len(self) == 1:
+            message = self.env._(
+                "%(order)s needs no review (%(status)s): you may send and confirm it.",
+                order=self.name,
+                status=dict(self._fields["review_state"]._description_selection(self.env))[self.review_state],
+            )
+        else:
+            message = self.env._("Review requested for %(count)s quotations.", count=len(self))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Requirement Review"),
+                "message": message,
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _crr_steps_message(self, line_vals, asked):
         """The sentence of the request's chatter note saying in which order the departments review."""
@@ -305,7 +364,7 @@ class SaleOrder(models.Model):
         if not kinds and not rejected_round:
             return departments, Line
         concerned = self.env["crr.department"].sudo()._crr_for_change_kinds(kinds, company=self.company_id)
-        approved = previous.filtered(lambda line: line.state == "approved")
+        approved = previous.filtered(lambda line: line.state in APPROVED_LINE_STATES)
         asked = departments.filtered(
             lambda d: d in concerned or d.is_final_approval or d not in approved.department_id
         )
@@ -368,7 +427,7 @@ class SaleOrder(models.Model):
         departments, contract_type, steps = self._crr_classify_steps()[self]
         missing = departments - round_lines.department_id
         reopen = round_lines.filtered(
-            lambda line: line.state == "approved" and line.department_id in concerned
+            lambda line: line.state in APPROVED_LINE_STATES and line.department_id in concerned
         )
         if contract_type != self.contract_type:
             with crr_scope():

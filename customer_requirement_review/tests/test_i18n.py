@@ -89,6 +89,7 @@ class TestZhCnLoaded(TransactionCase):
         self.assertEqual(
             self._labels("sale.order", "review_state"),
             {
+                "not_requested": "未提交评审",
                 "not_required": "无需评审",
                 "to_review": "待评审",
                 "in_review": "评审中",
@@ -168,7 +169,7 @@ class TestZhCnLoaded(TransactionCase):
                 "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
             }
         )
-        self.assertEqual(order.review_state, "to_review")
+        self.assertEqual(order.review_state, "not_requested")
         # the web client sends the user's language in the context
         with self.assertRaisesRegex(UserError, f"{re.escape(order.name)} 须先完成合同/订单评审才能确认.*销售部"):
             order.with_user(user).with_context(lang=user.lang).action_confirm()

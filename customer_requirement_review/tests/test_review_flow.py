@@ -172,7 +172,7 @@ class TestReviewFlow(CrrReviewCommon):
         self.assertIn("Departments asked", notes.body)
         self.assertEqual(notes.author_id, self.salesperson.partner_id)
         status = notes.sudo().tracking_value_ids.filtered(lambda t: t.field_id.name == "review_state")
-        self.assertEqual((status.old_value_char, status.new_value_char), ("To Review", "In Review"))
+        self.assertEqual((status.old_value_char, status.new_value_char), ("Not Requested", "In Review"))
         # reviewers get an activity on their line, and are not subscribed to it
         line = order.sudo()._crr_round_lines().filtered(lambda line: line.department_id.code == "production")
         self.assertEqual(line.activity_ids.user_id, self.reviewers["production"])
@@ -294,7 +294,11 @@ class TestReviewFlow(CrrReviewCommon):
 
     def test_oral_order_needs_written_confirmation(self):
         order = self._order(products=[self.service], order_source="phone")
+        # the salesperson is told at the request (tests/test_review_salesperson.py), and the approval still
+        # checks it (the confirmation unticked during the review)
+        order.written_confirmation = True
         order.action_request_review()
+        order.written_confirmation = False
         line = order._crr_round_lines()
         with self.assertRaisesRegex(UserError, "oral or phone order"):
             line.with_user(self.reviewers["sales"]).action_approve()

@@ -36,6 +36,10 @@ class TestReviewTour(HttpCase):
         })
         history.action_confirm()
         company.crr_review_mode = "all"
+        # goods never sold to this customer: several departments review (the "Waiting for" line names them)
+        cls.goods = cls.env["product.product"].create(
+            {"name": "Tour Gear Pump", "type": "consu", "list_price": 900.0, "standard_price": 500.0}
+        )
         cls.order = cls.env["sale.order"].with_user(cls.salesperson).create({
             "partner_id": cls.customer.id,
             "user_id": cls.salesperson.id,
@@ -72,3 +76,16 @@ class TestReviewTour(HttpCase):
 
         self._tour(f"/odoo/sales/{order.id}", "crr_salesperson_confirm", self.salesperson.login)
         self.assertEqual(order.state, "sale")
+
+    def test_salesperson_header_guidance(self):
+        """Not requested: Request Review is the one primary button, Send and Confirm step back; after the
+        request a notification, and the header says which departments the quotation waits for."""
+        order = self.env["sale.order"].with_user(self.salesperson).create({
+            "partner_id": self.customer.id,
+            "user_id": self.salesperson.id,
+            "order_line": [Command.create({"product_id": self.goods.id, "product_uom_qty": 5})],
+        })
+        self.assertEqual(order.review_state, "not_requested")
+        self._tour(f"/odoo/sales/{order.id}", "crr_salesperson_header_guidance", self.salesperson.login)
+        self.assertEqual(order.review_state, "in_review")
+        self.assertIn("Production", order.crr_waiting_for)

@@ -19,5 +19,5 @@ class CrrReviewDecisionWizard(models.TransientModel):
         if self.decision == "rejected":
             self.line_id.action_reject(opinion=self.opinion)
         else:
-            self.line_id.action_approve(opinion=self.opinion, conditions=self.conditions or "")
+            self.line_id.action_approve_with_conditions(opinion=self.opinion, conditions=self.conditions or "")
         return {"type": "ir.actions.act_window_close"}

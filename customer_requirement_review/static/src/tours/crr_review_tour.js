@@ -85,3 +85,39 @@ registry.category("web_tour.tours").add("crr_salesperson_confirm", {
         },
     ],
 });
+
+// 4. The salesperson's header guidance: one primary button that follows the process, the feedback after the
+// request and the departments the quotation waits for.
+registry.category("web_tour.tours").add("crr_salesperson_header_guidance", {
+    steps: () => [
+        {
+            content: "A quotation never sent to review reads Not Requested",
+            trigger: ".o_form_view .o_field_widget[name='review_state']:contains('Not Requested')",
+        },
+        {
+            content: "Request Review is the one primary button: Send and Confirm are not primary",
+            trigger: ".o_statusbar_buttons:has(button.btn-primary[name='action_request_review']):not(:has(button.btn-primary[name='action_quotation_send'])):not(:has(button.btn-primary[name='action_confirm']))",
+        },
+        {
+            content: "Request the review",
+            trigger: ".o_statusbar_buttons button.btn-primary[name='action_request_review']",
+            run: "click",
+        },
+        {
+            content: "A notification says that the review was requested",
+            trigger: ".o_notification:contains('requested')",
+        },
+        {
+            content: "The review is in progress",
+            trigger: ".o_form_view .o_field_widget[name='review_state']:contains('In Review')",
+        },
+        {
+            content: "The header says which departments the quotation waits for",
+            trigger: ".o_form_view .o_crr_waiting_for:contains('Waiting for:'):contains('Production')",
+        },
+        {
+            content: "No primary button during the review: Request Review, Send and Confirm are gone",
+            trigger: ".o_statusbar_buttons:not(:has(button[name='action_request_review'])):not(:has(button.btn-primary[name='action_quotation_send'])):not(:has(button[name='action_confirm']))",
+        },
+    ],
+});

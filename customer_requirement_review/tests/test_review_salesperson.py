@@ -1,0 +1,145 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common_review import CrrReviewCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReviewSalesperson(CrrReviewCommon):
+    """The salesperson's side of the review (issue 18): "Not Requested" before any request, Mark as Sent blocked
+    like Send, the written confirmation checked at the request, the feedback after the request, the "Waiting
+    for" line; and the approval with conditions, a state of its own counted as approved."""
+
+    # -- approval with conditions ------------------------------------------------------------------
+    def test_conditions_required_to_approve_with_conditions(self):
+        order = self._order(products=[self.service])
+        order.with_user(self.salesperson).action_request_review()
+        line = order._crr_round_lines()
+        reviewer = self.reviewers["sales"]
+        for empty in (None, "", "   "):
+            with self.assertRaisesRegex(UserError, "Write the conditions to approve"):
+                line.with_user(reviewer).action_approve_with_conditions(opinion="Fine", conditions=empty)
+        # the dialog refuses empty conditions the same way, nothing is decided
+        wizard = self.env["crr.review.decision.wizard"].with_user(reviewer).create(
+            {"line_id": line.id, "decision": "approved", "opinion": "Fine"}
+        )
+        with self.assertRaisesRegex(UserError, "Write the conditions"):
+            wizard.action_confirm()
+        self.assertEqual(line.state, "pending")
+        self.assertEqual(order.review_state, "in_review")
+
+    def test_approved_with_conditions_is_its_own_state_and_counts_as_approved(self):
+        order = self._order(products=[self.good])
+        order.with_user(self.salesperson).action_request_review()
+        lines = order._crr_round_lines()
+        production = lines.filtered(lambda line: line.department_id.code == "production")
+        # the lines were created in an earlier request (Odoo does not track a record created in the same one)
+        self._flush_tracking()
+        wizard = self.env["crr.review.decision.wizard"].with_user(self.reviewers["production"]).create(
+            {"line_id": production.id, "decision": "approved", "opinion": "Capacity is tight",
+             "conditions": "Delivery not before week 12"}
+        )
+        wizard.action_confirm()
+        self.assertEqual(production.state, "approved_conditions")
+        labels = dict(production._fields["state"]._description_selection(self.env))
+        self.assertEqual(labels["approved_conditions"], "Approved with Conditions")
+        # the decision's chatter (tracking) shows the state of its own
+        self._flush_tracking()
+        tracked = production.sudo().message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
+        self.assertIn("Approved with Conditions", tracked.mapped("new_value_char"))
+        # the next steps open and the round is approved: the engine counts it as approved
+        self._approve_all(order)
+        self.assertEqual(order.review_state, "approved")
+        self.assertEqual(production.state, "approved_conditions")
+        # the approval message names the conditions, for the salesperson
+        approval = order.message_ids.filtered(lambda m: "approved with conditions" in (m.body or ""))
+        self.assertEqual(len(approval), 1)
+        self.assertIn("Delivery not before week 12", approval.body)
+        self.assertIn(self.salesperson.partner_id, approval.partner_ids)
+        # and the quotation's header shows them
+        order.invalidate_recordset(["crr_review_conditions"])
+        self.assertIn("Delivery not before week 12", order.with_user(self.salesperson).crr_review_conditions)
+        # the PDF shows the state and the conditions
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "customer_requirement_review.action_report_crr_review", order.ids
+        )[0].decode()
+        self.assertIn("Approved with Conditions", html)
+        self.assertIn("Delivery not before week 12", html)
+        self.assertIn("with the conditions below", html)
+        # confirmation works
+        order.with_user(self.salesperson).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_carried_over_conditional_approval_keeps_its_state(self):
+        order = self._order(products=[self.good])
+        order.with_user(self.salesperson).action_request_review()
+        lines = order._crr_round_lines()
+        production = lines.filtered(lambda line: line.department_id.code == "production")
+        production.with_user(self.reviewers["production"]).action_approve(opinion="OK", conditions="Week 12")
+        self.assertEqual(production.state, "approved_conditions")
+        procurement = lines.filtered(lambda line: line.department_id.code == "procurement")
+        procurement.with_user(self.reviewers["procurement"]).action_reject(opinion="No supplier")
+        self.assertEqual(order.review_state, "rejected")
+        order.with_user(self.salesperson).action_request_review()
+        carried = order._crr_round_lines().filtered(lambda line: line.department_id.code == "production")
+        self.assertTrue(carried.carried_over)
+        self.assertEqual(carried.state, "approved_conditions")
+        self.assertEqual(carried.conditions, "Week 12")
+
+    # -- the salesperson -----------------------------------------------------------------------------
+    def test_not_requested_then_feedback_and_waiting_for(self):
+        order = self._order(products=[self.good])
+        self.assertEqual(order.review_state, "not_requested")
+        labels = dict(order._fields["review_state"]._description_selection(self.env))
+        self.assertEqual(labels["not_requested"], "Not Requested")
+        self.assertTrue(order.crr_review_blocking)
+        self.assertFalse(order.crr_waiting_for)
+        action = order.with_user(self.salesperson).action_request_review()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"})
+        self.assertIn(order.name, action["params"]["message"])
+        self.assertIn("Production", action["params"]["message"])
+        order.invalidate_recordset(["crr_waiting_for"])
+        waiting = order.with_user(self.salesperson).crr_waiting_for
+        self.assertTrue(waiting.startswith("Waiting for: "), waiting)
+        for name in ("Sales", "Production", "Procurement"):
+            self.assertIn(name, waiting)
+        self.assertIn("(due ", waiting)
+        self._approve_all(order, codes=["production"])
+        order.invalidate_recordset(["crr_waiting_for"])
+        self.assertNotIn("Production", order.crr_waiting_for)
+        self._approve_all(order)
+        order.invalidate_recordset(["crr_waiting_for", "crr_review_blocking"])
+        self.assertFalse(order.crr_waiting_for)
+        self.assertFalse(order.crr_review_blocking)
+
+    def test_waiting_for_is_computed_in_one_query_for_many_orders(self):
+        orders = self._order(products=[self.good]) | self._order(products=[self.service])
+        orders.with_user(self.salesperson).action_request_review()
+        orders.invalidate_recordset()
+        orders.mapped("review_state")
+        with self.assertQueryCount(2):  # the lines, then their departments' names
+            values = orders.mapped("crr_waiting_for")
+        self.assertTrue(all(values))
+
+    def test_mark_as_sent_blocked_during_review(self):
+        order = self._order(products=[self.service])
+        with self.assertRaisesRegex(UserError, "cannot be sent to the customer"):
+            order.with_user(self.salesperson).action_quotation_sent()
+        order.with_user(self.salesperson).action_request_review()
+        with self.assertRaisesRegex(UserError, "cannot be sent to the customer.*waiting for Sales"):
+            order.with_user(self.salesperson).action_quotation_sent()
+        self.assertEqual(order.state, "draft")
+        order._crr_round_lines().with_user(self.reviewers["sales"]).action_approve()
+        order.with_user(self.salesperson).action_quotation_sent()
+        self.assertEqual(order.state, "sent")
+
+    def test_written_confirmation_checked_at_request(self):
+        order = self._order(products=[self.service], order_source="phone")
+        with self.assertRaisesRegex(UserError, "oral or phone order.*before requesting the review"):
+            order.with_user(self.salesperson).action_request_review()
+        self.assertEqual(order.review_state, "not_requested")
+        self.assertFalse(order.review_line_ids)
+        order.with_user(self.salesperson).written_confirmation = True
+        order.with_user(self.salesperson).action_request_review()
+        self.assertEqual(order.review_state, "in_review")
