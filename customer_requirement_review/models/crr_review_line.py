@@ -1,6 +1,9 @@
+from collections import Counter
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
 from .crr_review_mixin import OPEN_LINE_STATES
@@ -253,13 +256,18 @@ class CrrReviewLine(models.Model):
         return bool(self.company_id.crr_four_eyes and self._crr_requester() == user)
 
     def _crr_subject_locks(self):
-        """Lock the rows of the subjects of the lines so that concurrent decisions serialise."""
+        """Lock the rows of the subjects of the lines so that concurrent decisions serialise.
+
+        The lines are not read again after the lock: the transaction reads one snapshot (REPEATABLE READ), so
+        a second read would give the same states. A concurrent decision is seen through the subject's row,
+        which every decision updates: locking a row updated by a transaction committed since this one began
+        fails to serialise, and the request is retried with the decided lines.
+        """
         subjects = {}
         for subject in self._crr_subjects():
             subjects[subject._name] = subjects.get(subject._name, subject.browse()) | subject
         for records in subjects.values():
             records._crr_lock()
-        self.invalidate_recordset(["state", "reviewer_id", "decision_date"])
 
     # -- next step logic of a round ---------------------------------------------------------------
     @api.model
@@ -313,12 +321,47 @@ class CrrReviewLine(models.Model):
         return self._crr_open_steps(lines)
 
     def _crr_remove_activities(self):
-        """Remove the review activities of the lines (their round ended, or they wait again)."""
-        activity_type = self.env.ref("customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False)
-        activities = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
-        if activities:
-            activities.unlink()
-            self.invalidate_recordset(["activity_ids"])
+        """Remove the review activities of the lines (their department decided, their round ended, or they wait
+        again): quietly (no message), in one DELETE.
+
+        They are the engine's own to-dos, of its own activity type and without documents; the ORM's unlink
+        would read them, look for their external ids, attachments, defaults and activities (four queries) and
+        empty the whole record cache, which the decision would then read again. As ``mail.activity.unlink``
+        does, the assigned users' to-do counters are told of the removal of the activities due.
+        """
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False
+        )
+        if not self or not activity_type_id:
+            return
+        Activity = self.env["mail.activity"]
+        Activity.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM mail_activity WHERE res_model = %s AND res_id IN %s AND activity_type_id = %s
+                   RETURNING id, user_id, date_deadline, active""",
+                self._name,
+                tuple(self.ids),
+                activity_type_id,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        today = fields.Date.today()  # as mail.activity.unlink
+        due = Counter(user_id for _id, user_id, deadline, active in rows if active and user_id and deadline <= today)
+        Users = self.env["res.users"].sudo()
+        for user_id, count in due.items():
+            Users.browse(user_id)._bus_send("mail.activity/updated", {"activity_deleted": True, "count_diff": -count})
+        Activity.browse([row[0] for row in rows]).invalidate_recordset()
+        self._crr_invalidate_activities()
+
+    def _crr_invalidate_activities(self):
+        """Forget the lines' cached activities (and what is computed from them): read again when next used."""
+        mixin = self.env["mail.activity.mixin"]._fields
+        self.invalidate_recordset(
+            [name for name in self._fields if name in mixin and name.startswith(("activity_", "my_activity_"))]
+        )
 
     def _crr_deadline_from(self, date, urgent=False):
         company = self.company_id[:1] or self.env.company
@@ -357,9 +400,9 @@ class CrrReviewLine(models.Model):
             with crr_scope("no_subscribe"):
                 self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
             # creating an activity does not update its document's cached activities (a Many2oneReference):
-            # read them again, so that this transaction sees what the database holds (one query)
-            self.invalidate_recordset(["activity_ids"])
-            self.sudo().fetch(["activity_ids"])
+            # forgotten, they are read again from the database when next used (not at once: a decision that
+            # opens the next step has no use for them)
+            pending._crr_invalidate_activities()
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """Reviewers are not made followers of the lines their activities are on.
@@ -380,7 +423,8 @@ class CrrReviewLine(models.Model):
         """
         user = self.env.user
         is_manager = user.has_group("customer_requirement_review.group_crr_manager")
-        substituted = self.env["crr.review.substitute"]._crr_departments_substituted(user)
+        # the user's substitutions are read once, and only when a line is not of the user's departments
+        substituted = None
         behalf = {}
         for line in self:
             if line.state in DECIDED_STATES:
@@ -417,6 +461,8 @@ class CrrReviewLine(models.Model):
                     )
                 )
             in_department = user in line.department_id.user_ids
+            if substituted is None and not (is_manager or in_department):
+                substituted = self.env["crr.review.substitute"]._crr_departments_substituted(user)
             if not (is_manager or in_department or line.department_id in substituted):
                 raise UserError(
                     self.env._(

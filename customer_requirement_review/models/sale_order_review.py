@@ -127,11 +127,11 @@ class SaleOrder(models.Model):
 
     def _crr_review_round_ended(self, state, lines):
         salesperson = self.user_id.partner_id
+        # an internal note (never shown to the customer) telling the salesperson, with the status change
         if state == "approved":
-            self.sudo().message_post(
-                body=self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round),
-                partner_ids=salesperson.ids,
-                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
+            self._crr_post_with_state_tracking(
+                self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round),
+                salesperson,
             )
         elif state == "rejected":
             rejected = lines.filtered(lambda line: line.state == "rejected")
@@ -144,15 +144,14 @@ class SaleOrder(models.Model):
                 )
                 for line in rejected
             )
-            self.sudo().message_post(
-                body=self.env._(
+            self._crr_post_with_state_tracking(
+                self.env._(
                     "The requirement review (round %(round)s) is rejected. %(reasons)s. Revise the quotation "
                     "and request a new review.",
                     round=self.review_round,
                     reasons=reasons,
                 ),
-                partner_ids=salesperson.ids,
-                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
+                salesperson,
             )
 
     # -- request -----------------------------------------------------------------------------------
