@@ -765,42 +765,72 @@ class CrrReviewLine(models.Model):
         return dict(self.env[model]._fields[field_name]._description_selection(self.env))
 
     def _crr_xlsx_register_rows(self, batch_size=2000):
-        """One row per review line, read in batches (a 100,000-line register stays small in memory)."""
+        """One row per review line, read in batches (a 100,000-line register stays small in memory).
+
+        Each batch is checked for reading (access rights and record rules, as the ORM would), then its lines'
+        own columns are read in one query (the ids of the related records), and the orders, users and
+        departments they name once each: reading 19 columns of 100,000 lines attribute by attribute through
+        the ORM took a third of the export's time.
+        """
         state_labels = self._crr_selection_labels("crr.review.line", "state")
         contract_labels = self._crr_selection_labels("sale.order", "contract_type")
         review_labels = self._crr_selection_labels("sale.order", "review_state")
-        field_names = [
+        columns = [
             "order_id", "department_id", "round", "state", "requested_by_id", "request_date", "deadline",
             "reviewer_id", "on_behalf_of_id", "decision_date", "decision_days", "opinion", "conditions",
             "carried_over",
         ]
+        self.flush_model(columns)
         ids = self._ids  # the recordset's own tuple: no copy of all the ids
         for start in range(0, len(ids), batch_size):
             batch = self.browse(ids[start:start + batch_size])
-            batch.fetch(field_names)
-            batch.order_id.fetch(["name", "partner_id", "user_id", "contract_type", "review_state", "amount_untaxed"])
-            for line in batch:
-                order = line.order_id
-                yield [
+            batch.check_access("read")
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s FROM crr_review_line WHERE id IN %s",
+                    SQL(", ").join(SQL.identifier(column) for column in columns),
+                    tuple(batch.ids),
+                )
+            )
+            values = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+            orders = self.env["sale.order"].browse({row[0] for row in values.values() if row[0]})
+            orders.fetch(["name", "partner_id", "user_id", "contract_type", "review_state", "amount_untaxed"])
+            order_cells = {
+                order.id: (
                     order.name,
                     order.partner_id.display_name,
                     order.user_id.name,
                     contract_labels.get(order.contract_type, ""),
                     review_labels.get(order.review_state, ""),
                     order.amount_untaxed,
-                    line.round,
-                    line.department_id.name,
-                    state_labels.get(line.state, ""),
-                    line.requested_by_id.name,
-                    line.request_date,
-                    line.deadline,
-                    line.reviewer_id.name,
-                    line.on_behalf_of_id.name,
-                    line.decision_date,
-                    line.decision_days if line.decision_date else False,
-                    line.carried_over,
-                    line.opinion,
-                    line.conditions,
+                )
+                for order in orders
+            }
+            users = self.env["res.users"].browse({uid for row in values.values() for uid in (row[4], row[7], row[8]) if uid})
+            user_names = {user.id: user.name for user in users}
+            departments = self.env["crr.department"].browse({row[1] for row in values.values() if row[1]})
+            department_names = {department.id: department.name for department in departments}
+            no_order = (False,) * 6
+            for line_id in batch._ids:
+                if line_id not in values:
+                    continue
+                (order_id, department_id, round_no, state, requested_by_id, request_date, deadline, reviewer_id,
+                 on_behalf_of_id, decision_date, decision_days, opinion, conditions, carried_over) = values[line_id]
+                yield [
+                    *order_cells.get(order_id, no_order),
+                    round_no or 0,
+                    department_names.get(department_id),
+                    state_labels.get(state, ""),
+                    user_names.get(requested_by_id),
+                    request_date,
+                    deadline,
+                    user_names.get(reviewer_id),
+                    user_names.get(on_behalf_of_id),
+                    decision_date,
+                    (decision_days or 0.0) if decision_date else False,
+                    bool(carried_over),
+                    opinion,
+                    conditions,
                 ]
             # free the cache of the batch before the next one
             self.env.invalidate_all()
