@@ -20,6 +20,9 @@ def _extra(parser):
     parser.add_argument("--orders", type=int, default=1, help="unused (the bench's setup reads it)")
     parser.add_argument("--phase", default="", help="only this phase: request, decide, decide_<department code> or confirm")
     parser.add_argument("--stack", type=int, default=4, help="frames shown per query (default 4)")
+    parser.add_argument("--first", action="store_true", help="trace the first order too (cold caches)")
+    parser.add_argument("--inbox", action="store_true",
+                        help="the salesperson handles notifications in Odoo (no e-mail for the final note)")
 
 
 def _frames(depth):
@@ -72,13 +75,15 @@ def main():
     tracer.install()
     with environment(args) as env:
         salesperson, reviewers, customer, products, rules, definitions = _setup(env, args)
+        if args.inbox:
+            salesperson.notification_type = "inbox"
         count = int(args.reviewers)
         _mode(env, "ours", rules, definitions, count)
         # a first order warms the caches up (registry, templates), the second is traced
         for traced in (False, True):
             order = env["sale.order"].browse(_quotations(env, salesperson, customer, products, 1))
             env.flush_all()
-            wanted = args.phase if traced else "nothing"
+            wanted = args.phase if traced or args.first else "nothing"
             tracer.run(env, "request", lambda o=order: o.with_user(salesperson).action_request_review(), wanted)
             for code in _codes(count):
                 env.invalidate_all()

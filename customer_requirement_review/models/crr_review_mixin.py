@@ -141,9 +141,11 @@ class CrrReviewMixin(models.AbstractModel):
         if initial and field_name in initial and self.id not in data.get(f"mail.tracking.message.{self._name}", {}):
             tracked = record.fields_get([field_name], attributes=("string", "type", "selection", "currency_field"))
             _changes, tracking_value_ids = record._mail_track(tracked, {field_name: initial.pop(field_name)})
-        return record.message_post(
-            body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_note", tracking_value_ids=tracking_value_ids
-        )
+        # "internal_note": the subject may leave out what it prepares for customers (sale.order: portal links)
+        with crr_scope("internal_note"):
+            return record.message_post(
+                body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_note", tracking_value_ids=tracking_value_ids
+            )
 
     def _crr_accepts_decisions(self):
         self.ensure_one()

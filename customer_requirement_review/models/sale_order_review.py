@@ -125,6 +125,15 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _mail_get_partners(self, introspect_fields=False):
+        """While the engine posts its internal note to the salesperson (``_crr_post_with_state_tracking``), the
+        order names no customer: the note is never shown to one, and the portal's notification would otherwise
+        prepare the customer's access link, writing the customer's partner row (a row shared by every order of
+        the customer, whose concurrent updates conflict) and the order's access token at a decision."""
+        if crr_flag("internal_note"):
+            return {order.id: self.env["res.partner"] for order in self}
+        return super()._mail_get_partners(introspect_fields=introspect_fields)
+
     def _crr_review_round_ended(self, state, lines):
         salesperson = self.user_id.partner_id
         # an internal note (never shown to the customer) telling the salesperson, with the status change
