@@ -322,7 +322,7 @@ class CrrReviewLine(models.Model):
 
     def _crr_remove_activities(self):
         """Remove the review activities of the lines (their department decided, their round ended, or they wait
-        again): quietly (no message), in one DELETE.
+        again): quietly (no message), in one DELETE. Done activities kept as history (archived) stay.
 
         They are the engine's own to-dos, of its own activity type and without documents; the ORM's unlink
         would read them, look for their external ids, attachments, defaults and activities (four queries) and
@@ -338,8 +338,9 @@ class CrrReviewLine(models.Model):
         Activity.flush_model()
         self.env.cr.execute(
             SQL(
-                """DELETE FROM mail_activity WHERE res_model = %s AND res_id IN %s AND activity_type_id = %s
-                   RETURNING id, user_id, date_deadline, active""",
+                """DELETE FROM mail_activity
+                    WHERE res_model = %s AND res_id IN %s AND activity_type_id = %s AND active
+                   RETURNING id, user_id, date_deadline""",
                 self._name,
                 tuple(self.ids),
                 activity_type_id,
@@ -349,7 +350,7 @@ class CrrReviewLine(models.Model):
         if not rows:
             return
         today = fields.Date.today()  # as mail.activity.unlink
-        due = Counter(user_id for _id, user_id, deadline, active in rows if active and user_id and deadline <= today)
+        due = Counter(user_id for _id, user_id, deadline in rows if user_id and deadline <= today)
         Users = self.env["res.users"].sudo()
         for user_id, count in due.items():
             Users.browse(user_id)._bus_send("mail.activity/updated", {"activity_deleted": True, "count_diff": -count})

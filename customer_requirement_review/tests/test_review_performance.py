@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
@@ -143,3 +144,22 @@ class TestReviewPerformance(CrrReviewCommon):
         self.assertEqual(last.reviewer_id, self.reviewers[last.department_id.code])
         self.assertTrue(last.decision_date)
         self.assertFalse(lines.activity_ids)
+
+    def test_removed_todos_update_counters_and_keep_history(self):
+        """The department's to-dos removed in one DELETE: the assignee's to-do counter is told of a due one (as
+        mail.activity.unlink does), and a done activity kept as history (archived) stays."""
+        order = self._order(products=[self.good])
+        order.with_user(self.salesperson).action_request_review()
+        line = order._crr_round_lines().filtered(lambda line: line.state == "pending")[:1]
+        todo = line.sudo().activity_ids
+        self.assertTrue(todo)
+        todo.write({"date_deadline": fields.Date.today()})
+        kept = todo[:1].copy({"active": False})
+        self.env.flush_all()
+        line.with_user(self.reviewers[line.department_id.code]).action_approve()
+        self._flush_tracking()
+        self.assertFalse(todo.exists())
+        self.assertFalse(line.activity_ids)
+        self.assertTrue(kept.exists())
+        notices = self.env["bus.bus"].sudo().search([("message", "ilike", "activity_deleted")])
+        self.assertTrue(notices)
