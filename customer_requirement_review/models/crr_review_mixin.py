@@ -126,6 +126,29 @@ class CrrReviewMixin(models.AbstractModel):
         with crr_scope():
             self.sudo().write({self._crr_review_state_field: self._crr_review_states[state], **(extra or {})})
 
+    def _crr_post_with_state_tracking(self, body, partners):
+        """Post ``body`` on the subject as an internal note (never shown to a customer) notifying ``partners``,
+        as the one chatter entry that also shows the status change the engine has just written: its tracking
+        value rides on the note instead of a second message logged when the transaction ends.
+
+        When a note is already waiting for that tracking (``_track_set_log_message``, e.g. a review request
+        whose round was approved at once), the status change stays with it and the note is posted on its own.
+        """
+        self.ensure_one()
+        record = self.sudo()
+        data = self.env.cr.precommit.data
+        field_name = self._crr_review_state_field
+        initial = data.get(f"mail.tracking.{self._name}", {}).get(self.id)
+        tracking_value_ids = []
+        if initial and field_name in initial and self.id not in data.get(f"mail.tracking.message.{self._name}", {}):
+            tracked = record.fields_get([field_name], attributes=("string", "type", "selection", "currency_field"))
+            _changes, tracking_value_ids = record._mail_track(tracked, {field_name: initial.pop(field_name)})
+        # "internal_note": the subject may leave out what it prepares for customers (sale.order: portal links)
+        with crr_scope("internal_note"):
+            return record.message_post(
+                body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_note", tracking_value_ids=tracking_value_ids
+            )
+
     def _crr_accepts_decisions(self):
         self.ensure_one()
         return self._crr_review_state() == ROUND_IN_REVIEW
@@ -240,12 +263,16 @@ class CrrReviewMixin(models.AbstractModel):
 
     # -- decisions ---------------------------------------------------------------------------------
     def _crr_lock(self):
-        """Lock the subjects' rows, so that concurrent decisions on one subject serialise."""
+        """Lock the subjects' rows, so that concurrent decisions on one subject serialise.
+
+        What this transaction read of the subjects is not read again: it reads one snapshot (REPEATABLE READ).
+        A decision committed by another transaction since this one began updated the subject's row (every
+        decision does, ``_crr_review_lines_decided``), so the lock fails to serialise and the request is retried.
+        """
         if self:
             self.env.cr.execute(
                 SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE", SQL.identifier(self._table), tuple(self.ids))
             )
-            self.invalidate_recordset([self._crr_review_state_field, self._crr_review_lines_field])
 
     def _crr_review_lines_decided(self, lines):
         """After ``lines`` of the subject were decided or reopened (its row locked): open the next step when

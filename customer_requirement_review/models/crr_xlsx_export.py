@@ -2,6 +2,8 @@ import json
 import tempfile
 from datetime import date, datetime
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -163,30 +165,57 @@ class CrrXlsxExport(models.AbstractModel):
         for col, column in enumerate(columns):
             worksheet.write_string(0, col, str(column["header"]), formats["header"])
         worksheet.freeze_panes(1, 0)
+        writers = [self._crr_cell_writer(worksheet, formats, column.get("type", "char")) for column in columns]
+        # an empty cell (None, or False out of a boolean column) is not written: xlsxwriter writes no blank cell
+        # without a format either
+        booleans = [column.get("type") == "boolean" for column in columns]
         row_index = 0
         for row_index, row in enumerate(sheet["rows"], start=1):
             for col, value in enumerate(row):
-                self._crr_write_cell(worksheet, formats, row_index, col, columns[col].get("type", "char"), value)
+                if value is not None and (value is not False or booleans[col]):
+                    writers[col](row_index, col, value)
         if columns:
             worksheet.autofilter(0, 0, max(row_index, 1), len(columns) - 1)
         return worksheet
 
-    def _crr_write_cell(self, worksheet, formats, row, col, kind, value):
-        if value is None or (value is False and kind != "boolean"):
-            worksheet.write_blank(row, col, None)
-        elif kind in ("date", "datetime"):
-            if isinstance(value, str):
-                value = fields.Datetime.to_datetime(value) if kind == "datetime" else fields.Date.to_date(value)
-            if kind == "datetime" and isinstance(value, datetime):
-                value = fields.Datetime.context_timestamp(self, value).replace(tzinfo=None)
-            elif isinstance(value, date) and not isinstance(value, datetime):
-                value = datetime.combine(value, datetime.min.time())
-            worksheet.write_datetime(row, col, value, formats[kind])
-        elif kind in ("integer", "float", "monetary", "percent"):
-            worksheet.write_number(row, col, value, formats[kind])
-        elif kind == "boolean":
-            worksheet.write_boolean(row, col, bool(value))
-        elif kind == "text":
-            worksheet.write_string(row, col, str(value), formats["text"])
-        else:
-            worksheet.write_string(row, col, str(value))
+    def _crr_cell_writer(self, worksheet, formats, kind):
+        """The function writing a (non-empty) value of a column of type ``kind``: chosen once per column, as a
+        register writes its cells by the million. It calls xlsxwriter's undecorated methods when they exist:
+        the public ones parse their arguments for the A1 notation at every cell."""
+
+        def method(name):
+            return getattr(worksheet, f"_{name}", None) or getattr(worksheet, name)
+
+        if kind in ("date", "datetime"):
+            write_datetime, cell_format = method("write_datetime"), formats[kind]
+            to_local = self._crr_local_time()
+
+            def write(row, col, value):
+                if isinstance(value, str):
+                    value = fields.Datetime.to_datetime(value) if kind == "datetime" else fields.Date.to_date(value)
+                if kind == "datetime" and isinstance(value, datetime):
+                    value = to_local(value)
+                elif isinstance(value, date) and not isinstance(value, datetime):
+                    value = datetime.combine(value, datetime.min.time())
+                write_datetime(row, col, value, cell_format)
+
+            return write
+        if kind in ("integer", "float", "monetary", "percent"):
+            write_number, cell_format = method("write_number"), formats[kind]
+            return lambda row, col, value: write_number(row, col, value, cell_format)
+        if kind == "boolean":
+            write_boolean = method("write_boolean")
+            return lambda row, col, value: write_boolean(row, col, bool(value))
+        write_string = method("write_string")
+        if kind == "text":
+            cell_format = formats["text"]
+            return lambda row, col, value: write_string(row, col, str(value), cell_format)
+        return lambda row, col, value: write_string(row, col, str(value))
+
+    def _crr_local_time(self):
+        """The function giving a UTC datetime in the user's time zone (as ``fields.Datetime.context_timestamp``),
+        with the time zone looked up once."""
+        tz = self.env.tz
+        if tz is pytz.utc:
+            return lambda value: value
+        return lambda value: pytz.utc.localize(value, is_dst=False).astimezone(tz).replace(tzinfo=None)

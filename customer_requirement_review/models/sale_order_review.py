@@ -124,8 +124,18 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _mail_get_partners(self, introspect_fields=False):
+        """While the engine posts its internal note to the salesperson (``_crr_post_with_state_tracking``), the
+        order names no customer: the note is never shown to one, and the portal's notification would otherwise
+        prepare the customer's access link, writing the customer's partner row (a row shared by every order of
+        the customer, whose concurrent updates conflict) and the order's access token at a decision."""
+        if crr_flag("internal_note"):
+            return {order.id: self.env["res.partner"] for order in self}
+        return super()._mail_get_partners(introspect_fields=introspect_fields)
+
     def _crr_review_round_ended(self, state, lines):
         salesperson = self.user_id.partner_id
+        # an internal note (never shown to the customer) telling the salesperson, with the status change
         if state == "approved":
             body = self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round)
             conditional = lines.filtered(lambda line: line.state == "approved_conditions" and line.conditions)
@@ -143,11 +153,7 @@ class SaleOrder(models.Model):
                         for line in conditional
                     ),
                 )
-            self.sudo().message_post(
-                body=body,
-                partner_ids=salesperson.ids,
-                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
-            )
+            self._crr_post_with_state_tracking(body, salesperson)
         elif state == "rejected":
             rejected = lines.filtered(lambda line: line.state == "rejected")
             reasons = self.env._("; ").join(
@@ -159,15 +165,14 @@ class SaleOrder(models.Model):
                 )
                 for line in rejected
             )
-            self.sudo().message_post(
-                body=self.env._(
+            self._crr_post_with_state_tracking(
+                self.env._(
                     "The requirement review (round %(round)s) is rejected. %(reasons)s. Revise the quotation "
                     "and request a new review.",
                     round=self.review_round,
                     reasons=reasons,
                 ),
-                partner_ids=salesperson.ids,
-                subtype_xmlid="mail.mt_note",  # internal: never shown to the customer
+                salesperson,
             )
 
     # -- request -----------------------------------------------------------------------------------
