@@ -76,9 +76,13 @@ class CrrReviewLine(models.Model):
 
     def _crr_check_checklist_answered(self, opinion=None):
         """Refuse the approval of lines with unanswered checklist items, or with a "no" and no opinion: one
-        query for all the lines."""
-        if not self:
-            return
+        query for all the lines, none where the company does not use the department checklists (the setting
+        switched off during a round releases the lines' checklists too)."""
+        lines = self.filtered(lambda line: line.company_id.crr_review_checklist)
+        if lines:
+            lines._crr_check_checklist_lines(opinion=opinion)
+
+    def _crr_check_checklist_lines(self, opinion=None):
         counts = self.env["crr.review.line.check"].sudo()._read_group(
             [("line_id", "in", self.ids), ("answer", "in", (False, "no"))], ["line_id", "answer"], ["__count"]
         )

@@ -147,7 +147,7 @@ class TestComplaintRouting(ComplaintCommon):
         # the reviewers' kanban too: every state, in the selection's order
         lines = self.env["crr.review.line"].with_context(read_group_expand=True).web_read_group(
             [("id", "=", 0)], ["state"], ["__count"])["groups"]
-        self.assertEqual([group["state"] for group in lines], ["waiting", "pending", "approved", "rejected"])
+        self.assertEqual([group["state"] for group in lines], ["waiting", "pending", "approved", "approved_conditions", "rejected"])
 
     def test_scores_analysis_pivot_period_once(self):
         """The Scores Analysis action does not group by period (its pivot has Period in the columns)."""
