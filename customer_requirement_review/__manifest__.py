@@ -103,6 +103,7 @@
         "views/crr_project_proposal_views.xml",
         "views/crr_tender_views.xml",
         "views/crr_change_request_kinds_views.xml",
+        "views/sale_order_distribution_views.xml",
         "views/crr_checklist_item_views.xml",
         "views/crr_review_line_check_views.xml",
         "views/sale_order_conclusion_views.xml",

@@ -59,6 +59,7 @@ from . import crr_trial_request
 from . import crr_first_batch_review
 from . import crr_project_proposal
 from . import sale_order_tender
+from . import sale_order_distribution
 from . import sale_order_sample
 from . import sale_order_online
 from . import payment_transaction
