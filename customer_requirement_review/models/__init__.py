@@ -84,3 +84,7 @@ from . import crr_department_checklist
 from . import sale_order_conclusion
 from . import crr_requirement_special
 from . import sale_order_special_requirement
+from . import crr_periodic_review_mixin
+from . import crr_substance_declaration
+from . import crr_legal_requirement
+from . import res_partner_substance
