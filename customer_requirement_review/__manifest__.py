@@ -143,6 +143,7 @@
         "demo/crr_capability_commitment_demo.xml",
         "demo/crr_tender_demo.xml",
         "demo/crr_review_procedure_demo.xml",
+        "demo/crr_compliance_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
