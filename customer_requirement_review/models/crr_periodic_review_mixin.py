@@ -21,7 +21,7 @@ class CrrPeriodicReviewMixin(models.AbstractModel):
     next_review_date = fields.Date(
         compute="_compute_next_review_date", store=True, index=True, readonly=True, tracking=True,
     )
-    is_overdue = fields.Boolean(string="Overdue", readonly=True, index=True, copy=False)
+    is_overdue = fields.Boolean(string="Overdue", default=False, readonly=True, index=True, copy=False)
     overdue_activity_id = fields.Many2one(
         "mail.activity", string="Overdue To-do", readonly=True, copy=False, ondelete="set null",
     )
