@@ -23,6 +23,7 @@
         "security/crr_capability_security.xml",
         "security/crr_tender_security.xml",
         "security/crr_review_procedure_security.xml",
+        "security/crr_compliance_security.xml",
         # data
         "data/crr_department_data.xml",
         "data/crr_satisfaction_survey_data.xml",
@@ -37,6 +38,7 @@
         "data/crr_capability_commitment_data.xml",
         "data/crr_tender_data.xml",
         "data/crr_checklist_item_data.xml",
+        "data/crr_compliance_data.xml",
         # reports
         "report/crr_report_common_templates.xml",
         "report/crr_satisfaction_report.xml",
@@ -103,6 +105,8 @@
         "views/crr_project_proposal_views.xml",
         "views/crr_tender_views.xml",
         "views/crr_change_request_kinds_views.xml",
+        "views/sale_order_distribution_views.xml",
+        "views/crr_compliance_views.xml",
         "views/crr_checklist_item_views.xml",
         "views/crr_review_line_check_views.xml",
         "views/sale_order_conclusion_views.xml",
@@ -125,6 +129,7 @@
         "views/crr_capability_menus.xml",
         "views/crr_tender_menus.xml",
         "views/crr_review_procedure_menus.xml",
+        "views/crr_compliance_menus.xml",
     ],
     "demo": [
         "demo/crr_satisfaction_demo.xml",
@@ -138,6 +143,7 @@
         "demo/crr_capability_commitment_demo.xml",
         "demo/crr_tender_demo.xml",
         "demo/crr_review_procedure_demo.xml",
+        "demo/crr_compliance_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -59,6 +59,7 @@ from . import crr_trial_request
 from . import crr_first_batch_review
 from . import crr_project_proposal
 from . import sale_order_tender
+from . import sale_order_distribution
 from . import sale_order_sample
 from . import sale_order_online
 from . import payment_transaction
@@ -83,3 +84,7 @@ from . import crr_department_checklist
 from . import sale_order_conclusion
 from . import crr_requirement_special
 from . import sale_order_special_requirement
+from . import crr_periodic_review_mixin
+from . import crr_substance_declaration
+from . import crr_legal_requirement
+from . import res_partner_substance

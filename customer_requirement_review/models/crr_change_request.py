@@ -569,7 +569,8 @@ class CrrChangeRequest(models.Model):
                     "applied_date": now,
                     "notified_department_ids": [Command.set(departments.ids)],
                     "acknowledgement_ids": [
-                        Command.create({"department_id": department.id}) for department in departments
+                        Command.create({"department_id": department.id, "order_id": order.id})
+                        for department in departments
                     ],
                 }
             )

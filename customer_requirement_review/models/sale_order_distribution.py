@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+
+from .crr_record_guard_mixin import crr_scope
+
+
+class SaleOrder(models.Model):
+    """The reviewed order and its requirements distributed to the departments at confirmation: one notice per
+    department concerned (the departments that reviewed it and those responsible for its requirements), each
+    acknowledged by one of its members; the department's head (or first member) gets a to-do until then."""
+
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    crr_distribution_ids = fields.One2many(
+        "crr.change.acknowledgement", "order_id", string="Order Distribution", readonly=True, copy=False,
+        domain=[("notice_type", "=", "distribution")],
+    )
+    crr_distribution_pending_count = fields.Integer(
+        string="Distribution To Acknowledge", compute="_compute_crr_distribution_pending_count"
+    )
+
+    @api.depends("crr_distribution_ids.state")
+    def _compute_crr_distribution_pending_count(self):
+        for order in self:
+            order.crr_distribution_pending_count = len(
+                order.crr_distribution_ids.filtered(lambda ack: ack.state == "pending")
+            )
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self._crr_distribute()
+        return result
+
+    def _crr_distribute(self):
+        """Send the confirmed reviewed orders to every department concerned (internal flow, after the
+        confirmation's own checks): the notices and one to-do per department."""
+        orders = self.sudo().filtered(lambda o: o.state == "sale" and o.review_line_ids)
+        if not orders:
+            return
+        done = {(ack.order_id.id, ack.department_id.id) for ack in orders.crr_distribution_ids}
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        vals_list, activity_vals = [], []
+        for order in orders:
+            departments = (order.review_line_ids.department_id | order.requirement_ids.department_id).filtered(
+                lambda d, o=order: d.active and d.company_id == o.company_id
+            )
+            for department in departments.sorted():
+                if (order.id, department.id) in done:
+                    continue
+                vals_list.append({"notice_type": "distribution", "order_id": order.id, "department_id": department.id})
+                user = department.head_id or department.user_ids[:1]
+                activity_vals.append(user and {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": todo.id if todo else False,
+                    "user_id": user.id,
+                    "summary": self.env._("Acknowledge the order distribution (%(department)s)",
+                                          department=department.name),
+                    "date_deadline": fields.Date.context_today(self),
+                })
+        if not vals_list:
+            return
+        activities = iter(self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [vals for vals in activity_vals if vals]
+        ))
+        for vals, activity in zip(vals_list, activity_vals, strict=True):
+            if activity:
+                vals["activity_id"] = next(activities).id
+        with crr_scope():
+            acks = self.env["crr.change.acknowledgement"].sudo().create(vals_list)
+        for order, order_acks in acks.grouped("order_id").items():
+            order.message_post(
+                body=self.env._(
+                    "The reviewed order and its requirements were distributed to: %(departments)s.",
+                    departments=", ".join(order_acks.department_id.mapped("name")),
+                ),
+                partner_ids=order_acks.department_id.user_ids.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_crr_view_distribution(self):
+        self.ensure_one()
+        self._crr_door("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_requirement_review.action_crr_order_distribution"
+        )
+        action["domain"] = [("notice_type", "=", "distribution"), ("order_id", "=", self.id)]
+        return action

@@ -1,0 +1,113 @@
+"""The reviewed order and its requirements distributed to the departments at confirmation (4.14): one notice per
+department concerned, acknowledged by its members (who, when), a to-do per department removed when acknowledged,
+kept, shown on the order and printed on the review form. Over the ORM and XML-RPC."""
+
+import xmlrpc.client
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common_review import CrrReviewCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOrderDistribution(CrrReviewCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order = cls._order()
+        # a requirement answered by logistics, which does not review this order
+        cls.env["crr.requirement"].create(
+            {"order_id": cls.order.id, "category": "transport", "name": "By sea, FOB Shanghai",
+             "department_id": cls.dep["logistics"].id, "response": "comply"}
+        )
+        cls.order.with_user(cls.salesperson).action_request_review()
+
+    def _confirm(self):
+        self._approve_all(self.order)
+        self.order.invalidate_recordset()
+        self.assertEqual(self.order.review_state, "approved")
+        self.order.with_user(self.salesperson).action_confirm()
+        self.assertEqual(self.order.state, "sale")
+        return self.order.crr_distribution_ids
+
+    def _rpc(self, user, model, method, *args, **kwargs):
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs)
+
+    def _activities(self, ack):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", self.order.id), ("user_id", "in", ack.department_id.user_ids.ids)]
+        )
+
+    def test_distribution_acknowledged_kept_and_printed(self):
+        reviewed = self.order.review_line_ids.department_id
+        acks = self._confirm()
+        self.assertEqual(acks.department_id, reviewed | self.dep["logistics"])
+        self.assertEqual(set(acks.mapped("notice_type")), {"distribution"})
+        self.assertEqual(set(acks.mapped("state")), {"pending"})
+        self.assertFalse(acks.change_request_id)
+        self.assertEqual(self.order.crr_distribution_pending_count, len(acks))
+        # one to-do per department, for its member
+        logistics = acks.filtered(lambda ack: ack.department_id.code == "logistics")
+        self.assertEqual(logistics.activity_id.user_id, self.reviewers["logistics"])
+        self.assertEqual(len(self.env["mail.activity"].search([("id", "in", acks.activity_id.ids)])), len(acks))
+        # another department's member cannot acknowledge for logistics
+        with self.assertRaises(UserError):
+            logistics.with_user(self.reviewers["quality"]).action_acknowledge()
+        logistics.with_user(self.reviewers["logistics"]).action_acknowledge()
+        self.assertEqual(
+            (logistics.state, logistics.acknowledged_by_id), ("acknowledged", self.reviewers["logistics"])
+        )
+        self.assertTrue(logistics.acknowledged_date)
+        self.assertFalse(self._activities(logistics))
+        self.assertEqual(self.order.crr_distribution_pending_count, len(acks) - 1)
+        self.assertIn("Order distribution acknowledged", self.order.message_ids[0].body)
+        with self.assertRaises(UserError):
+            logistics.with_user(self.reviewers["logistics"]).action_acknowledge()
+        # kept: never deleted
+        with self.assertRaises(UserError):
+            logistics.sudo().unlink()
+        # the change notices list does not show the distribution
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_requirement_review.action_crr_change_acknowledgement"
+        )
+        self.assertIn("('notice_type', '=', 'change')", str(action["domain"]))
+        self.assertEqual(self.order.action_crr_view_distribution()["res_model"], "crr.change.acknowledgement")
+        # printed on the review form
+        html, _fmt = self.env["ir.actions.report"]._render_qweb_html(
+            "customer_requirement_review.action_report_crr_review", self.order.ids
+        )
+        html = html.decode()
+        self.assertIn("o_crr_order_distribution", html)
+        self.assertIn(self.reviewers["logistics"].name, html)
+
+    def test_order_without_review_not_distributed(self):
+        self.company.crr_review_mode = "off"
+        order = self._order()
+        order.with_user(self.salesperson).action_confirm()
+        self.assertFalse(order.crr_distribution_ids)
+
+    def test_xmlrpc_no_forgery(self):
+        acks = self._confirm()
+        quality = acks.filtered(lambda ack: ack.department_id.code == "quality") or acks[0]
+        member = self.reviewers[quality.department_id.code]
+        other = self.reviewers["logistics"]
+        with mute_logger("odoo.http", "odoo.service.model", "odoo.sql_db"):
+            with self.assertRaises(xmlrpc.client.Fault):
+                self._rpc(self.salesperson, "crr.change.acknowledgement", "write", quality.ids,
+                          {"state": "acknowledged", "acknowledged_by_id": self.salesperson.id})
+            with self.assertRaises(xmlrpc.client.Fault):
+                self._rpc(self.salesperson, "crr.change.acknowledgement", "create",
+                          {"notice_type": "distribution", "order_id": self.order.id,
+                           "department_id": self.dep["finance"].id})
+            with self.assertRaises(xmlrpc.client.Fault):
+                self._rpc(self.salesperson, "crr.change.acknowledgement", "action_acknowledge", quality.ids)
+            with self.assertRaises(xmlrpc.client.Fault) as caught:
+                self._rpc(other, "crr.change.acknowledgement", "action_acknowledge", quality.ids)
+        self.assertIn(quality.department_id.name, caught.exception.faultString)
+        self.env.invalidate_all()
+        self.assertEqual(quality.state, "pending")
+        self._rpc(member, "crr.change.acknowledgement", "action_acknowledge", quality.ids)
+        self.env.invalidate_all()
+        self.assertEqual((quality.state, quality.acknowledged_by_id), ("acknowledged", member))
