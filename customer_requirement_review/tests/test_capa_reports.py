@@ -55,6 +55,26 @@ class TestCapaReports(CrrSatisfactionCommon):
             self.assertIn(needle, chinese)
         self.assertNotIn("D4 Root Cause", chinese)
 
+    def test_field_service_report(self):
+        """The after-sales service report (field service of a critical complaint) prints what was found and done
+        on site and who signed for the customer."""
+        complaint = self.env["crr.complaint"].create({
+            "subject": "Pumps leak at the seal", "partner_id": self.en_customer.id, "category": "quality",
+            "severity": "critical", "onsite_required": True,
+        })
+        service = complaint.field_service_ids
+        self.assertEqual(len(service), 1)
+        service.write({
+            "user_ids": [Command.set(self.english_user.ids)], "arrival_date": fields.Datetime.now(),
+            "findings": "Seal leaking on 3 pumps", "actions_taken": "Seals replaced on site",
+            "signed_by": "Wang Buyer",
+        })
+        service.action_done()
+        english = self._render("action_report_crr_field_service", service)
+        for needle in ("Field Service Report", service.name, complaint.name, "Baltic Pumps Ltd",
+                       "Seal leaking on 3 pumps", "Seals replaced on site", "Wang Buyer"):
+            self.assertIn(needle, english)
+
     def test_yearly_summary(self):
         h1 = self._campaign(2025, "h1", self.zh_customer | self.en_customer)
         h2 = self._campaign(2025, "h2", self.zh_customer | self.en_customer)
