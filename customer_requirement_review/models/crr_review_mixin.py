@@ -157,7 +157,13 @@ class CrrReviewMixin(models.AbstractModel):
                 subtype_xmlid="mail.mt_note",
                 tracking_value_ids=tracking_value_ids,
                 scheduled_date=self.env.cr.now() + timedelta(seconds=1),
+                **self._crr_note_notify_params(),
             )
+
+    def _crr_note_notify_params(self):
+        """Notification parameters of the engine's internal notes (``message_post`` keeps them with the scheduled
+        notification and gives them back to ``_notify_thread`` when Odoo's job sends it)."""
+        return {}
 
     def _crr_accepts_decisions(self):
         self.ensure_one()

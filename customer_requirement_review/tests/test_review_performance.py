@@ -150,8 +150,14 @@ class TestReviewPerformance(CrrReviewCommon):
         )
         self.assertFalse(notes.sudo().notification_ids)
         self.env["mail.message.schedule"].sudo()._send_message_notifications(notes)
+        self.env.flush_all()
         self.assertFalse(schedule.exists())
-        self.assertIn(self.salesperson.partner_id, notes.sudo().notification_ids.res_partner_id)
+        # nor does sending it write the customer's partner (no portal link is prepared for an internal note)
+        self.assertEqual(shared_rows(), before)
+        told = notes.sudo().notification_ids.filtered(lambda n: n.res_partner_id == self.salesperson.partner_id)
+        self.assertEqual(told.notification_type, self.salesperson.notification_type)
+        if told.notification_type == "email":
+            self.assertTrue(told.mail_mail_id)
         status = notes.sudo().tracking_value_ids.filtered(lambda t: t.field_id.name == "review_state")
         self.assertEqual(status.new_value_char, "Approved")
         others = order.message_ids.sudo().tracking_value_ids.filtered(
