@@ -371,11 +371,12 @@ class CrrReviewLine(models.Model):
         company = self.company_id[:1] or self.env.company
         return company._crr_review_deadline_date(today=date, urgent=urgent)
 
-    def _crr_schedule_activities(self):
+    def _crr_schedule_activities(self, reviewers=None):
         """One activity per pending line, for its department (batch create): assigned to the department head
         when a reviewer of the department, else to its first reviewer (under four-eyes, never to the requester),
         else to the requester (a department without reviewers is then seen). Every reviewer of the department
-        finds the line in "To Review"; the activity keeps the systray to one entry per department and round."""
+        finds the line in "To Review"; the activity keeps the systray to one entry per department and round.
+        ``reviewers``: the departments' active reviewers when already read (``_crr_active_reviewers``)."""
         activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "customer_requirement_review.mail_activity_crr_review", raise_if_not_found=False
         )
@@ -385,7 +386,8 @@ class CrrReviewLine(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         # mail.activity precomputes its res_model from this record: its name is known, its row need not be read
         self.env["ir.model"].browse(model_id)._update_cache({"model": self._name}, validate=False)
-        reviewers = pending.department_id._crr_active_reviewers()
+        if reviewers is None:
+            reviewers = pending.department_id._crr_active_reviewers()
         vals_list = []
         for line in pending:
             requester = line._crr_requester()

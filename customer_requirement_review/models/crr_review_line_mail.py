@@ -12,18 +12,24 @@ class CrrReviewLine(models.Model):
 
     _inherit = "crr.review.line"  # pylint: disable=consider-merging-classes-inherited
 
-    def _crr_schedule_activities(self):
-        result = super()._crr_schedule_activities()
-        self._crr_send_review_request_mails()
+    def _crr_schedule_activities(self, reviewers=None):
+        # the reviewers are read once for the activities and the mails
+        if reviewers is None:
+            pending = self.filtered(lambda line: line.state == "pending")
+            reviewers = pending.department_id._crr_active_reviewers() if pending else {}
+        result = super()._crr_schedule_activities(reviewers=reviewers)
+        self._crr_send_review_request_mails(reviewers=reviewers)
         return result
 
-    def _crr_review_mail_recipients(self):
+    def _crr_review_mail_recipients(self, reviewers=None):
         """``{line: reviewers}`` of the pending lines: the active reviewers of the department with an e-mail
-        address, but the requester when four-eyes forbids them to decide."""
+        address, but the requester when four-eyes forbids them to decide. ``reviewers``: the departments'
+        active reviewers when already read (``_crr_active_reviewers``)."""
         pending = self.filtered(lambda line: line.state == "pending")
         if not pending:
             return {}
-        reviewers = pending.department_id._crr_active_reviewers()
+        if reviewers is None:
+            reviewers = pending.department_id._crr_active_reviewers()
         recipients = {}
         for line in pending:
             users = reviewers.get(line.department_id.id, self.env["res.users"])
@@ -86,10 +92,10 @@ class CrrReviewLine(models.Model):
             "message_type": "email_outgoing",
         }
 
-    def _crr_send_review_request_mails(self):
+    def _crr_send_review_request_mails(self, reviewers=None):
         """Queue one review request mail per reviewer of each pending line (one batch create; the mail queue
-        sends them)."""
-        recipients = self._crr_review_mail_recipients()
+        sends them). ``reviewers``: as ``_crr_review_mail_recipients``."""
+        recipients = self._crr_review_mail_recipients(reviewers=reviewers)
         if not recipients:
             return self.env["mail.mail"]
         qweb = self.env["ir.qweb"].sudo()

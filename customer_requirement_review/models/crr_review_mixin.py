@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -133,6 +135,10 @@ class CrrReviewMixin(models.AbstractModel):
 
         When a note is already waiting for that tracking (``_track_set_log_message``, e.g. a review request
         whose round was approved at once), the status change stays with it and the note is posted on its own.
+
+        The note is in the chatter at once, with its recipients; their notifications (inbox, e-mail) are scheduled
+        (``mail.message.schedule``) and sent by Odoo's "Notification: Notify scheduled messages" job, whose trigger
+        the note creates: within a minute, out of the decision's transaction (they took half of its queries).
         """
         self.ensure_one()
         record = self.sudo()
@@ -146,8 +152,18 @@ class CrrReviewMixin(models.AbstractModel):
         # "internal_note": the subject may leave out what it prepares for customers (sale.order: portal links)
         with crr_scope("internal_note"):
             return record.message_post(
-                body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_note", tracking_value_ids=tracking_value_ids
+                body=body,
+                partner_ids=partners.ids,
+                subtype_xmlid="mail.mt_note",
+                tracking_value_ids=tracking_value_ids,
+                scheduled_date=self.env.cr.now() + timedelta(seconds=1),
+                **self._crr_note_notify_params(),
             )
+
+    def _crr_note_notify_params(self):
+        """Notification parameters of the engine's internal notes (``message_post`` keeps them with the scheduled
+        notification and gives them back to ``_notify_thread`` when Odoo's job sends it)."""
+        return {}
 
     def _crr_accepts_decisions(self):
         self.ensure_one()

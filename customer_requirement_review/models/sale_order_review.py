@@ -133,6 +133,21 @@ class SaleOrder(models.Model):
             return {order.id: self.env["res.partner"] for order in self}
         return super()._mail_get_partners(introspect_fields=introspect_fields)
 
+    def _crr_note_notify_params(self):
+        return {"crr_internal_note": True}
+
+    def _get_notify_valid_parameters(self):
+        return super()._get_notify_valid_parameters() | {"crr_internal_note"}
+
+    def _notify_thread(self, message, msg_vals=False, **kwargs):
+        """The engine's internal note is notified as posted (``_mail_get_partners``: no customer) also when its
+        scheduled notification is sent later by Odoo's job: no portal link is prepared for the customer, whose
+        partner row would be written."""
+        if kwargs.get("crr_internal_note"):
+            with crr_scope("internal_note"):
+                return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
+        return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
+
     def _crr_review_round_ended(self, state, lines):
         salesperson = self.user_id.partner_id
         # an internal note (never shown to the customer) telling the salesperson, with the status change

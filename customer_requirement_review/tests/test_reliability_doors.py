@@ -402,6 +402,9 @@ class TestReliabilityDoors(CrrReviewCommon, HttpCase):
         request.with_user(self.salesperson).action_apply()
         self.assertEqual(request.state, "applied")
         self.env.flush_all()
+        # the notifications of the review result's note are scheduled: send them, as Odoo's job does
+        self.env["mail.message.schedule"].sudo()._send_message_notifications(self.order.message_ids)
+        self.env.flush_all()
         for record, text in ((self.order, "DOORS-SECRET"), (self.confirmed[0], "o_crr_change_table")):
             messages = self.env["mail.message"].search(
                 [("model", "=", "sale.order"), ("res_id", "=", record.id), ("body", "ilike", text)]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
@@ -5,9 +7,9 @@ from odoo.tests import new_test_user, tagged
 from .common_review import CrrReviewCommon
 
 # query ceilings (see test_decisions_cost_no_query_per_member)
-REQUEST_QUERIES = 42
+REQUEST_QUERIES = 53
 APPROVE_QUERIES = 14
-FINAL_QUERIES = 41
+FINAL_QUERIES = 31
 
 
 @tagged("post_install", "-at_install")
@@ -134,6 +136,28 @@ class TestReviewPerformance(CrrReviewCommon):
         notes = order.message_ids.filtered(lambda m: "is approved" in (m.body or ""))
         self.assertEqual(len(notes), 1)
         self.assertIn(self.salesperson.partner_id, notes.partner_ids)
+        # the salesperson is notified out of the decision's transaction: the notification is scheduled, with the
+        # trigger of Odoo's job that sends it, and reaches the salesperson when that job runs
+        schedule = self.env["mail.message.schedule"].sudo().search([("mail_message_id", "=", notes.id)])
+        self.assertEqual(len(schedule), 1)
+        self.assertLessEqual(schedule.scheduled_datetime, fields.Datetime.now() + timedelta(minutes=1))
+        cron = self.env.ref("mail.ir_cron_send_scheduled_message")
+        self.assertTrue(cron.active)
+        self.assertTrue(
+            self.env["ir.cron.trigger"].sudo().search_count(
+                [("cron_id", "=", cron.id), ("call_at", "=", schedule.scheduled_datetime)]
+            )
+        )
+        self.assertFalse(notes.sudo().notification_ids)
+        self.env["mail.message.schedule"].sudo()._send_message_notifications(notes)
+        self.env.flush_all()
+        self.assertFalse(schedule.exists())
+        # nor does sending it write the customer's partner (no portal link is prepared for an internal note)
+        self.assertEqual(shared_rows(), before)
+        told = notes.sudo().notification_ids.filtered(lambda n: n.res_partner_id == self.salesperson.partner_id)
+        self.assertEqual(told.notification_type, self.salesperson.notification_type)
+        if told.notification_type == "email":
+            self.assertTrue(told.mail_mail_id)
         status = notes.sudo().tracking_value_ids.filtered(lambda t: t.field_id.name == "review_state")
         self.assertEqual(status.new_value_char, "Approved")
         others = order.message_ids.sudo().tracking_value_ids.filtered(
