@@ -4,6 +4,7 @@ from . import res_config_settings
 from . import crr_config_cache_mixin
 from . import crr_record_guard_mixin
 from . import crr_review_mixin
+from . import crr_review_document_mixin
 from . import ir_model_data
 from . import crr_department
 from . import crr_department_change_kinds

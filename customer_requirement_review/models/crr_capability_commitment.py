@@ -35,10 +35,15 @@ class CrrCapabilityCommitment(models.Model):
 
     _name = "crr.capability.commitment"
     _description = "Capability Commitment"
-    _inherit = ["crr.review.mixin", "crr.record.guard.mixin", "crr.guard.mixin", "mail.thread",
-                "mail.activity.mixin"]
+    _inherit = ["crr.review.document.mixin", "crr.review.mixin", "crr.record.guard.mixin", "crr.guard.mixin",
+                "mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
+
+    # crr.review.document.mixin: a rejected commitment is corrected in draft and submitted again
+    _crr_sequence_code = "crr.capability.commitment"
+    _crr_content_fields = COMMITMENT_CONTENT_FIELDS
+    _crr_content_editable_states = ("draft", "rejected")
 
     # crr.review.mixin: one round per submission
     _crr_review_line_field = "capability_commitment_id"
@@ -54,11 +59,6 @@ class CrrCapabilityCommitment(models.Model):
         "submitted_date": "action_submit",
     }
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, index="trigram",
-        default=lambda self: self.env._("New"),
-    )
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year, tracking=True)
     date_from = fields.Date(
         string="Valid From", compute="_compute_period", store=True, readonly=False, required=True, precompute=True,
@@ -143,34 +143,22 @@ class CrrCapabilityCommitment(models.Model):
                 "%(name)s (%(year)s)", name=commitment.name or "", year=commitment.year or ""
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        Sequence = self.env["ir.sequence"].sudo()
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = Sequence.with_company(company).next_by_code("crr.capability.commitment") \
-                    or self.env._("New")
-        return super().create(vals_list)
-
     def write(self, vals):
         if not crr_flag("action") and COMMITMENT_CONTENT_FIELDS & vals.keys():
             self.check_access("write")  # who may not change it at all is told so first
-            self._crr_check_editable()
         return super().write(vals)
 
     def _crr_check_editable(self):
         """Refuse to change the content of a submitted commitment (what the departments signed)."""
-        locked = self.filtered(lambda commitment: commitment.state not in ("draft", "rejected"))
-        if locked:
-            raise UserError(
-                self.env._(
-                    "Capability commitment %(name)s was submitted: its content is what the departments signed and "
-                    "the general manager approved. A successful special order extends it (Learn from Special "
-                    "Orders); otherwise prepare the next commitment.",
-                    name=locked[0].name,
-                )
-            )
+        self._crr_check_content_editable()
+
+    def _crr_content_locked_message(self):
+        return self.env._(
+            "Capability commitment %(name)s was submitted: its content is what the departments signed and "
+            "the general manager approved. A successful special order extends it (Learn from Special "
+            "Orders); otherwise prepare the next commitment.",
+            name=self.name,
+        )
 
     def _crr_kept_message(self):
         if self.filtered(lambda commitment: commitment.state != "draft" or commitment.review_line_ids):
@@ -181,10 +169,6 @@ class CrrCapabilityCommitment(models.Model):
     def _crr_review_round(self):
         self.ensure_one()
         return self.review_round
-
-    def _crr_review_requester(self):
-        self.ensure_one()
-        return self.submitted_by_id or self.env.user
 
     def _crr_review_line_name(self, line):
         return self.env._(

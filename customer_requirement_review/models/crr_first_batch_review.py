@@ -20,9 +20,13 @@ class CrrFirstBatchReview(models.Model):
 
     _name = "crr.first.batch.review"
     _description = "First-Batch Supply Review"
-    _inherit = ["crr.review.mixin", "crr.record.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["crr.review.document.mixin", "crr.review.mixin", "crr.record.guard.mixin", "mail.thread",
+                "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # crr.review.document.mixin
+    _crr_sequence_code = "crr.first.batch.review"
 
     # crr.review.mixin: one round asking the reviewing department (Quality by default)
     _crr_review_line_field = "first_batch_review_id"
@@ -34,11 +38,6 @@ class CrrFirstBatchReview(models.Model):
         "state": "the review line of the department (action_pass / action_fail), action_cancel",
     }
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, index="trigram",
-        default=lambda self: self.env._("New"),
-    )
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     order_id = fields.Many2one(
         "sale.order", string="Sales Order", required=True, index=True, ondelete="restrict", check_company=True
     )
@@ -76,12 +75,7 @@ class CrrFirstBatchReview(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        Sequence = self.env["ir.sequence"].sudo()
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = Sequence.with_company(company).next_by_code("crr.first.batch.review") or self.env._("New")
-        records = super().create(vals_list)
+        records = super().create(vals_list)  # named by crr.review.document.mixin
         line_vals = []
         for record in records.sudo():
             if record.department_id:

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_record_guard_mixin import crr_scope
 from .crr_review_mixin import APPROVED_LINE_STATES
 from .crr_step_check import crr_check_step
 
@@ -28,10 +28,14 @@ class CrrProjectProposal(models.Model):
 
     _name = "crr.project.proposal"
     _description = "Project Proposal"
-    _inherit = ["crr.review.mixin", "crr.record.guard.mixin", "crr.guard.mixin", "mail.thread",
-                "mail.activity.mixin"]
+    _inherit = ["crr.review.document.mixin", "crr.review.mixin", "crr.record.guard.mixin", "crr.guard.mixin",
+                "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # crr.review.document.mixin
+    _crr_sequence_code = "crr.project.proposal"
+    _crr_content_fields = PROPOSAL_CONTENT_FIELDS
 
     # crr.review.mixin: one approval round per proposal
     _crr_review_line_field = "project_proposal_id"
@@ -46,12 +50,7 @@ class CrrProjectProposal(models.Model):
         "submitted_date": "action_submit",
     }
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, index="trigram",
-        default=lambda self: self.env._("New"),
-    )
     title = fields.Char(string="Project", required=True, tracking=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     order_id = fields.Many2one(
         "sale.order", string="Tender / Quotation", index="btree_not_null", ondelete="restrict", tracking=True,
         check_company=True, domain="[('partner_id', 'child_of', partner_id)]",
@@ -126,28 +125,16 @@ class CrrProjectProposal(models.Model):
             proposal.estimated_amount = proposal.order_id.amount_untaxed
             proposal.title = proposal.title or proposal.order_id.name
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        Sequence = self.env["ir.sequence"].sudo()
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = Sequence.with_company(company).next_by_code("crr.project.proposal") or self.env._("New")
-        return super().create(vals_list)
-
     def write(self, vals):
         self._crr_check_write(vals)
-        if not crr_flag("action") and PROPOSAL_CONTENT_FIELDS & vals.keys():
-            locked = self.filtered(lambda r: r.state != "draft")
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "Project proposal %(name)s was submitted: its content is what the general manager approves "
-                        "and can no longer be edited. Cancel it and create a new proposal.",
-                        name=locked[0].name,
-                    )
-                )
         return super().write(vals)
+
+    def _crr_content_locked_message(self):
+        return self.env._(
+            "Project proposal %(name)s was submitted: its content is what the general manager approves "
+            "and can no longer be edited. Cancel it and create a new proposal.",
+            name=self.name,
+        )
 
     def _crr_kept_message(self):
         if self.filtered(lambda r: r.state != "draft" or r.review_line_ids):
@@ -155,10 +142,6 @@ class CrrProjectProposal(models.Model):
         return None
 
     # -- review engine hooks ---------------------------------------------------------------------------
-    def _crr_review_requester(self):
-        self.ensure_one()
-        return self.submitted_by_id or self.env.user
-
     def _crr_review_line_name(self, line):
         return self.env._(
             "Project proposal %(proposal)s / %(department)s", proposal=self.name or "",

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_record_guard_mixin import crr_scope
 from .crr_review_mixin import APPROVED_LINE_STATES
 from .crr_sample_round import VERDICTS
 from .crr_step_check import crr_check_step
@@ -34,9 +34,14 @@ class CrrSampleRequest(models.Model):
 
     _name = "crr.sample.request"
     _description = "Sample Request"
-    _inherit = ["crr.review.mixin", "crr.record.guard.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["crr.review.document.mixin", "crr.review.mixin", "crr.record.guard.mixin", "portal.mixin",
+                "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # crr.review.document.mixin
+    _crr_sequence_code = "crr.sample.request"
+    _crr_content_fields = SAMPLE_CONTENT_FIELDS
 
     # crr.review.mixin: one approval round per request
     _crr_review_line_field = "sample_request_id"
@@ -52,13 +57,6 @@ class CrrSampleRequest(models.Model):
         "accepted_date": "the customer's verdict on a sample round",
     }
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, index="trigram",
-        default=lambda self: self.env._("New"),
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True,
         domain=[("is_company", "=", True)],
@@ -156,27 +154,12 @@ class CrrSampleRequest(models.Model):
                     self.env._("The quotation %(order)s is not the customer's.", order=request.order_id.name)
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        Sequence = self.env["ir.sequence"].sudo()
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = Sequence.with_company(company).next_by_code("crr.sample.request") or self.env._("New")
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not crr_flag("action") and SAMPLE_CONTENT_FIELDS & vals.keys():
-            locked = self.filtered(lambda r: r.state != "draft")
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "Sample request %(name)s was submitted: its content is what the managers approved and can "
-                        "no longer be edited. Cancel it and create a new request.",
-                        name=locked[0].name,
-                    )
-                )
-        return super().write(vals)
+    def _crr_content_locked_message(self):
+        return self.env._(
+            "Sample request %(name)s was submitted: its content is what the managers approved and can "
+            "no longer be edited. Cancel it and create a new request.",
+            name=self.name,
+        )
 
     def _crr_kept_message(self):
         if self.filtered(lambda r: r.state != "draft" or r.round_ids):
@@ -184,10 +167,6 @@ class CrrSampleRequest(models.Model):
         return None
 
     # -- review engine hooks --------------------------------------------------------------------------
-    def _crr_review_requester(self):
-        self.ensure_one()
-        return self.submitted_by_id or self.env.user
-
     def _crr_review_line_name(self, line):
         return self.env._(
             "Sample %(request)s / %(department)s", request=self.name or "", department=line.department_id.name or ""

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_record_guard_mixin import crr_scope
 from .crr_review_mixin import APPROVED_LINE_STATES
 from .crr_step_check import crr_check_step
 
@@ -28,9 +28,14 @@ class CrrTrialRequest(models.Model):
 
     _name = "crr.trial.request"
     _description = "Trial Use Request"
-    _inherit = ["crr.review.mixin", "crr.record.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["crr.review.document.mixin", "crr.review.mixin", "crr.record.guard.mixin", "mail.thread",
+                "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # crr.review.document.mixin
+    _crr_sequence_code = "crr.trial.request"
+    _crr_content_fields = TRIAL_CONTENT_FIELDS
 
     _crr_review_line_field = "trial_request_id"
     _crr_review_lines_field = "review_line_ids"
@@ -44,11 +49,6 @@ class CrrTrialRequest(models.Model):
         "delivered_by_id": "action_deliver",
     }
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, index="trigram",
-        default=lambda self: self.env._("New"),
-    )
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True,
         domain=[("is_company", "=", True)],
@@ -78,15 +78,6 @@ class CrrTrialRequest(models.Model):
     _name_company_uniq = models.Constraint("UNIQUE(name, company_id)", "A trial request reference must be unique.")
     _quantity_positive = models.Constraint("CHECK(quantity > 0)", "The trial quantity must be positive.")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        Sequence = self.env["ir.sequence"].sudo()
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = Sequence.with_company(company).next_by_code("crr.trial.request") or self.env._("New")
-        return super().create(vals_list)
-
     @api.depends("review_line_ids.state", "review_line_ids.reviewer_id")
     def _compute_approval(self):
         for trial in self:
@@ -97,18 +88,12 @@ class CrrTrialRequest(models.Model):
             trial.refused_by_id = refused.reviewer_id
             trial.refusal_reason = refused.opinion
 
-    def write(self, vals):
-        if not crr_flag("action") and TRIAL_CONTENT_FIELDS & vals.keys():
-            locked = self.filtered(lambda r: r.state != "draft")
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "Trial request %(name)s was submitted: what the general manager approves can no longer be "
-                        "edited. Cancel it and create a new request.",
-                        name=locked[0].name,
-                    )
-                )
-        return super().write(vals)
+    def _crr_content_locked_message(self):
+        return self.env._(
+            "Trial request %(name)s was submitted: what the general manager approves can no longer be "
+            "edited. Cancel it and create a new request.",
+            name=self.name,
+        )
 
     def _crr_kept_message(self):
         if self.filtered(lambda r: r.state != "draft"):
