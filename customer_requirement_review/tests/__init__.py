@@ -41,3 +41,4 @@ from . import test_review_todo_tour
 from . import test_tender
 from . import test_change_request_kinds
 from . import test_review_salesperson
+from . import test_record_forgery_every_model
