@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from .crr_change_kinds import KIND_DEPARTMENT_FLAGS
 
@@ -89,6 +89,23 @@ class CrrDepartment(models.Model):
         domain = [("company_id", "=", company.id)]
         domain += ["|"] * (len(flags) - 1) + [(flag, "=", True) for flag in flags]
         return self.search(domain)
+
+    @api.model
+    @tools.ormcache("user_id")
+    def _crr_department_ids_of(self, user_id):
+        """ids of the departments (of every company) whose reviewers name the user: a decision checks that its
+        decider reviews for the line's department at no query. The departments' reviewers change only through
+        the departments, whose every change clears the cache (``crr.config.cache.mixin``)."""
+        self.flush_model(["user_ids"])
+        self.env.cr.execute(
+            "SELECT department_id FROM crr_department_res_users_rel WHERE user_id = %s", [user_id]
+        )
+        return frozenset(department_id for (department_id,) in self.env.cr.fetchall())
+
+    def _crr_has_reviewer(self, user):
+        """Whether ``user`` (an active user: the one deciding) is a reviewer of the department."""
+        self.ensure_one()
+        return self.id in self._crr_department_ids_of(user.id)
 
     @api.model
     def _crr_for_user(self, user=None):

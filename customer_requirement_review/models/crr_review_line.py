@@ -54,8 +54,8 @@ class CrrReviewLine(models.Model):
     company_id = fields.Many2one(
         "res.company", compute="_compute_company_id", store=True, index=True, precompute=True
     )
-    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
-    salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer", tracking=False)
+    salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson", tracking=False)
     change_request_id = fields.Many2one(
         "crr.change.request", index=True, ondelete="restrict", readonly=True,
         help="Set on the review lines of a change request (empty for an order review).",
@@ -65,7 +65,9 @@ class CrrReviewLine(models.Model):
     )
     # precomputed: written by the INSERT of the lines, not by an UPDATE after it
     sequence = fields.Integer(related="department_id.sequence", store=True, precompute=True)
-    is_final_approval = fields.Boolean(related="department_id.is_final_approval", store=True, precompute=True)
+    is_final_approval = fields.Boolean(
+        related="department_id.is_final_approval", store=True, precompute=True, tracking=False
+    )
     round = fields.Integer(required=True, default=1, readonly=True, index=True)
     step = fields.Integer(
         default=1,
@@ -236,7 +238,7 @@ class CrrReviewLine(models.Model):
                 is_reviewer
                 and line.state == "pending"
                 and line._crr_decision_open()
-                and (is_manager or user in line.department_id.user_ids or line.department_id in substituted)
+                and (is_manager or line.department_id._crr_has_reviewer(user) or line.department_id in substituted)
                 and not line._crr_four_eyes_blocks(user)
             )
 
@@ -256,7 +258,7 @@ class CrrReviewLine(models.Model):
 
     def _crr_four_eyes_blocks(self, user):
         self.ensure_one()
-        return bool(self.company_id.crr_four_eyes and self._crr_requester() == user)
+        return bool(self.company_id._crr_review_setting("crr_four_eyes") and self._crr_requester() == user)
 
     def _crr_subject_locks(self):
         """Lock the rows of the subjects of the lines so that concurrent decisions serialise.
@@ -392,7 +394,7 @@ class CrrReviewLine(models.Model):
         for line in pending:
             requester = line._crr_requester()
             user = line.department_id._crr_todo_user(
-                reviewers[line.department_id.id], exclude=requester if line.company_id.crr_four_eyes else None
+                reviewers[line.department_id.id], exclude=requester if line.company_id._crr_review_setting("crr_four_eyes") else None
             ) or requester
             if not user:
                 continue
@@ -474,7 +476,7 @@ class CrrReviewLine(models.Model):
                         line=line.display_name,
                     )
                 )
-            in_department = user in line.department_id.user_ids
+            in_department = line.department_id._crr_has_reviewer(user)
             if substituted is None and not (is_manager or in_department):
                 substituted = self.env["crr.review.substitute"]._crr_departments_substituted(user)
             if not (is_manager or in_department or line.department_id in substituted):

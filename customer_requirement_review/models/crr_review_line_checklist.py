@@ -35,7 +35,7 @@ class CrrReviewLine(models.Model):
         """The lines of ``self`` that have a checklist: the reviews of an order (not of its change requests nor
         of other subjects) in a company that uses department checklists."""
         return self.filtered(
-            lambda line: line.company_id.crr_review_checklist and line._crr_subject()._name == "sale.order"
+            lambda line: line.company_id._crr_review_setting("crr_review_checklist") and line._crr_subject()._name == "sale.order"
         )
 
     def _crr_create_checks(self):
@@ -78,7 +78,7 @@ class CrrReviewLine(models.Model):
         """Refuse the approval of lines with unanswered checklist items, or with a "no" and no opinion: one
         query for all the lines, none where the company does not use the department checklists (the setting
         switched off during a round releases the lines' checklists too)."""
-        lines = self.filtered(lambda line: line.company_id.crr_review_checklist)
+        lines = self.filtered(lambda line: line.company_id._crr_review_setting("crr_review_checklist"))
         if lines:
             lines._crr_check_checklist_lines(opinion=opinion)
 

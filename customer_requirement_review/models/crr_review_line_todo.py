@@ -17,13 +17,13 @@ class CrrReviewLine(models.Model):
 
     # -- the order at a glance (read-only summary on the line) --------------------------------------
     currency_id = fields.Many2one(related="order_id.currency_id")
-    amount_untaxed = fields.Monetary(related="order_id.amount_untaxed", currency_field="currency_id")
-    amount_total = fields.Monetary(related="order_id.amount_total", currency_field="currency_id")
+    amount_untaxed = fields.Monetary(related="order_id.amount_untaxed", currency_field="currency_id", tracking=False)
+    amount_total = fields.Monetary(related="order_id.amount_total", currency_field="currency_id", tracking=False)
     payment_term_id = fields.Many2one(related="order_id.payment_term_id")
     commitment_date = fields.Datetime(related="order_id.commitment_date", string="Delivery Date")
     validity_date = fields.Date(related="order_id.validity_date")
-    order_source = fields.Selection(related="order_id.order_source")
-    contract_type = fields.Selection(related="order_id.contract_type")
+    order_source = fields.Selection(related="order_id.order_source", tracking=False)
+    contract_type = fields.Selection(related="order_id.contract_type", tracking=False)
     crr_order_line_ids = fields.One2many(related="order_id.order_line", string="Order Lines")
     crr_has_new_product = fields.Boolean(related="order_id.crr_has_new_product")
     crr_is_first_order = fields.Boolean(related="order_id.crr_is_first_order")

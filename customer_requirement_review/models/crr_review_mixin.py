@@ -1,6 +1,5 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .crr_record_guard_mixin import crr_scope
@@ -128,42 +127,32 @@ class CrrReviewMixin(models.AbstractModel):
         with crr_scope():
             self.sudo().write({self._crr_review_state_field: self._crr_review_states[state], **(extra or {})})
 
-    def _crr_post_with_state_tracking(self, body, partners):
-        """Post ``body`` on the subject as an internal note (never shown to a customer) notifying ``partners``,
-        as the one chatter entry that also shows the status change the engine has just written: its tracking
-        value rides on the note instead of a second message logged when the transaction ends.
+    def _crr_post_with_state_tracking(self, body, recipients):
+        """Log ``body`` on the subject as the one chatter entry that also shows the status change the engine has
+        just written (the body rides on its tracking message, written when the transaction ends), and tell
+        ``recipients`` (partners or users) of it out of the decision's transaction (``crr.review.notice``: their inbox or e-mail, within
+        a minute, by the job the decision triggers).
 
-        When a note is already waiting for that tracking (``_track_set_log_message``, e.g. a review request
-        whose round was approved at once), the status change stays with it and the note is posted on its own.
+        When no status change waits for its tracking (the status unchanged or not tracked), or a note already
+        waits for it (e.g. a review request whose round was approved at once), the body is logged on its own.
 
-        The note is in the chatter at once, with its recipients; their notifications (inbox, e-mail) are scheduled
-        (``mail.message.schedule``) and sent by Odoo's "Notification: Notify scheduled messages" job, whose trigger
-        the note creates: within a minute, out of the decision's transaction (they took half of its queries).
+        A decision so writes two rows for the notification instead of rendering and sending it (about half of
+        the queries of the decision that ends a round).
         """
         self.ensure_one()
-        record = self.sudo()
         data = self.env.cr.precommit.data
         field_name = self._crr_review_state_field
         initial = data.get(f"mail.tracking.{self._name}", {}).get(self.id)
-        tracking_value_ids = []
-        if initial and field_name in initial and self.id not in data.get(f"mail.tracking.message.{self._name}", {}):
-            tracked = record.fields_get([field_name], attributes=("string", "type", "selection", "currency_field"))
-            _changes, tracking_value_ids = record._mail_track(tracked, {field_name: initial.pop(field_name)})
-        # "internal_note": the subject may leave out what it prepares for customers (sale.order: portal links)
-        with crr_scope("internal_note"):
-            return record.message_post(
-                body=body,
-                partner_ids=partners.ids,
-                subtype_xmlid="mail.mt_note",
-                tracking_value_ids=tracking_value_ids,
-                scheduled_date=self.env.cr.now() + timedelta(seconds=1),
-                **self._crr_note_notify_params(),
-            )
-
-    def _crr_note_notify_params(self):
-        """Notification parameters of the engine's internal notes (``message_post`` keeps them with the scheduled
-        notification and gives them back to ``_notify_thread`` when Odoo's job sends it)."""
-        return {}
+        if (
+            initial
+            and field_name in initial
+            and initial[field_name] != self[field_name]
+            and self.id not in data.get(f"mail.tracking.message.{self._name}", {})
+        ):
+            self._track_set_log_message(body)
+        else:
+            self.sudo()._message_log(body=body)
+        return self.env["crr.review.notice"]._crr_queue(self, body, recipients)
 
     def _crr_accepts_decisions(self):
         self.ensure_one()
@@ -173,11 +162,27 @@ class CrrReviewMixin(models.AbstractModel):
     def _crr_round_lines(self, all_rounds=False):
         """The review lines of the subject's current round (of every round with ``all_rounds``)."""
         self.ensure_one()
-        lines = self.sudo()[self._crr_review_lines_field]
+        subject = self.sudo()
+        subject._crr_fetch_review_lines()
+        lines = subject[self._crr_review_lines_field]
         if all_rounds:
             return lines
         current = self._crr_review_round()
         return lines.filtered(lambda line: line.round == current)
+
+    def _crr_fetch_review_lines(self):
+        """Read the subject's review lines with their values in one query, when not read yet (a decision reads
+        them all): the ORM reads the One2many's ids, then the lines' values, in two."""
+        field = self._fields[self._crr_review_lines_field]
+        if not self.id or self.id in field._get_cache(self.env):
+            return
+        Line = self.env[field.comodel_name].with_context(active_test=False)
+        names = [
+            name for name, line_field in Line._fields.items()
+            if line_field.store and line_field.column_type and line_field.prefetch is True
+        ]
+        lines = Line.search_fetch(field.get_comodel_domain(self) & Domain(field.inverse_name, "=", self.id), names)
+        field._insert_cache(self, [tuple(lines.ids)])
 
     def _crr_review_deadline(self, today=None, urgent=False):
         self.ensure_one()
@@ -279,16 +284,29 @@ class CrrReviewMixin(models.AbstractModel):
 
     # -- decisions ---------------------------------------------------------------------------------
     def _crr_lock(self):
-        """Lock the subjects' rows, so that concurrent decisions on one subject serialise.
+        """Lock the subjects' rows, so that concurrent decisions on one subject serialise, and touch them.
 
-        What this transaction read of the subjects is not read again: it reads one snapshot (REPEATABLE READ).
-        A decision committed by another transaction since this one began updated the subject's row (every
-        decision does, ``_crr_review_lines_decided``), so the lock fails to serialise and the request is retried.
+        One UPDATE locks the rows and marks them changed (write date): a concurrent decision waiting on the lock
+        then fails to serialise when this one commits, and is retried with the lines decided here (REPEATABLE
+        READ); nothing of the subject changes (no ORM write, no tracking). What this transaction read of the
+        subjects is not read again: it reads one snapshot, and a decision committed by another transaction since
+        this one began makes the UPDATE fail to serialise.
         """
-        if self:
-            self.env.cr.execute(
-                SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE", SQL.identifier(self._table), tuple(self.ids))
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET write_date = (now() AT TIME ZONE 'UTC'), write_uid = %s WHERE id IN %s",
+                SQL.identifier(self._table),
+                self.env.uid,
+                tuple(self.ids),
             )
+        )
+        self.invalidate_recordset(["write_date", "write_uid"])
+        # the rows are locked and touched until the transaction ends (the data is dropped at commit and rollback)
+        self.env.cr.precommit.data.setdefault("crr.review.locked", set()).update(
+            (self._name, record_id) for record_id in self.ids
+        )
 
     def _crr_review_lines_decided(self, lines):
         """After ``lines`` of the subject were decided or reopened (its row locked): open the next step when
@@ -299,18 +317,10 @@ class CrrReviewMixin(models.AbstractModel):
         Line._crr_open_steps(round_lines)
         new_state = Line._crr_round_state(round_lines)
         if new_state == self._crr_review_state():
-            # touch the row at every decision, so that a concurrent decision waiting on the lock fails to
-            # serialise and retries with the lines decided here (REPEATABLE READ): one UPDATE, nothing of the
-            # subject changes (no ORM write, no tracking)
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE %s SET write_date = (now() AT TIME ZONE 'UTC'), write_uid = %s WHERE id = %s",
-                    SQL.identifier(self._table),
-                    self.env.uid,
-                    self.id,
-                )
-            )
-            self.invalidate_recordset(["write_date", "write_uid"])
+            # the row is touched at every decision (``_crr_lock``), so that a concurrent decision waiting on the
+            # lock fails to serialise and retries with the lines decided here
+            if (self._name, self.id) not in self.env.cr.precommit.data.get("crr.review.locked", ()):
+                self._crr_lock()
             return
         self._crr_set_review_state(new_state)
         if new_state != ROUND_IN_REVIEW:

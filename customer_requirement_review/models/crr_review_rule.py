@@ -215,8 +215,12 @@ class CrrReviewRule(models.Model):
         departments = self.env["crr.department"].sudo().browse(
             {department_id for steps, _type in result.values() for department_id in steps}
         )
-        # what a review request reads of them (a department's row is wider)
-        departments.fetch(["name", "sequence", "active", "company_id", "is_final_approval"])
+        # what a review request reads of them: their name, order and step, and for their to-dos their head and
+        # the change kinds they review again (one query)
+        departments.fetch([
+            "name", "code", "sequence", "active", "company_id", "is_final_approval", "head_id",
+            "review_quantity_date", "review_price_payment", "review_specification",
+        ])
         return {
             order: (
                 departments.filtered(lambda d, ids=steps: d.id in ids).sorted(lambda d: (d.sequence, d.id)),

@@ -325,10 +325,10 @@ class ResCompany(models.Model):
         order the date reached after the urgent deadline hours (from now)."""
         company = self[:1] or self.env.company
         if urgent:
-            later = fields.Datetime.now() + timedelta(hours=company.crr_urgent_deadline_hours or 0)
+            later = fields.Datetime.now() + timedelta(hours=company._crr_review_setting("crr_urgent_deadline_hours") or 0)
             return fields.Date.context_today(self, later)
         today = today or fields.Date.context_today(self)
-        return today + timedelta(days=company.crr_review_deadline_days or 0)
+        return today + timedelta(days=company._crr_review_setting("crr_review_deadline_days") or 0)
 
     def _crr_retention_date(self, done_date, years):
         """Keep until the end of the calendar year of ``done_date`` plus ``years`` (False while not done)."""

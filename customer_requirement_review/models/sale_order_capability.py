@@ -49,10 +49,14 @@ class SaleOrder(models.Model):
         not depend on the number of orders: the commitments in one search, the month's confirmed quantities in
         one grouped query per company and month, the overdue receivables in one per company.
         """
-        self._crr_prefetch_products(
-            self.env["product.product"].browse({product.id for needed in needed_by_order.values() for product in needed})
-        )
         commitments = self._crr_commitments()
+        if commitments:
+            # the coverage of the products by the commitments' lines reads their templates and categories
+            self._crr_prefetch_products(
+                self.env["product.product"].browse(
+                    {product.id for needed in needed_by_order.values() for product in needed}
+                )
+            )
         beyond = self._crr_beyond_capacity(needed_by_order, commitments)
         risk = self._crr_collection_risks()
         result = {}

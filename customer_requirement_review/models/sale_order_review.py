@@ -125,31 +125,29 @@ class SaleOrder(models.Model):
             )
 
     def _mail_get_partners(self, introspect_fields=False):
-        """While the engine posts its internal note to the salesperson (``_crr_post_with_state_tracking``), the
-        order names no customer: the note is never shown to one, and the portal's notification would otherwise
-        prepare the customer's access link, writing the customer's partner row (a row shared by every order of
-        the customer, whose concurrent updates conflict) and the order's access token at a decision."""
+        """While the engine notifies its internal review results (``crr.review.notice``), the order names no
+        customer: the notice is never shown to one, and the portal's notification would otherwise prepare the
+        customer's access link, writing the customer's partner row (a row shared by every order of the customer,
+        whose concurrent updates conflict) and the order's access token."""
         if crr_flag("internal_note"):
             return {order.id: self.env["res.partner"] for order in self}
         return super()._mail_get_partners(introspect_fields=introspect_fields)
 
-    def _crr_note_notify_params(self):
-        return {"crr_internal_note": True}
-
     def _get_notify_valid_parameters(self):
+        # notifications scheduled by releases before 19.0.3.1.0 (sent by Odoo's job after the upgrade)
         return super()._get_notify_valid_parameters() | {"crr_internal_note"}
 
     def _notify_thread(self, message, msg_vals=False, **kwargs):
-        """The engine's internal note is notified as posted (``_mail_get_partners``: no customer) also when its
-        scheduled notification is sent later by Odoo's job: no portal link is prepared for the customer, whose
-        partner row would be written."""
+        """A review note scheduled by a release before 19.0.3.1.0 is notified as an internal one (no portal link
+        prepared for the customer, whose partner row would be written)."""
         if kwargs.get("crr_internal_note"):
             with crr_scope("internal_note"):
                 return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
         return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
 
     def _crr_review_round_ended(self, state, lines):
-        salesperson = self.user_id.partner_id
+        # the salesperson (a user: the job reads their partner, the decision does not)
+        salesperson = self.user_id
         # an internal note (never shown to the customer) telling the salesperson, with the status change
         if state == "approved":
             body = self.env._("The requirement review (round %(round)s) is approved.", round=self.review_round)

@@ -53,6 +53,7 @@ class SaleOrder(models.Model):
             cost_by_order[order] = cost
         in_stock_by_order = orders._crr_all_in_stock(needed_by_order)
         capability_by_order = orders._crr_capability_facts(needed_by_order)
+        more_by_order = orders._crr_more_rule_facts(lines, sold)
         for order in orders:
             company = order.company_id
             bought = sold[order.id]
@@ -90,11 +91,18 @@ class SaleOrder(models.Model):
                 "crr_low_margin": bool(needed) and margin < company.crr_margin_threshold,
                 "crr_long_payment": days > company.crr_payment_days_threshold,
                 **capability_by_order[order],
+                **more_by_order.get(order, {}),
             }
             changed = {key: value for key, value in vals.items() if order[key] != value}
             if changed:
                 # helper fields, not tracked: the tracking of the order's fields need not be prepared
                 order.with_context(tracking_disable=True).write(changed)
+
+    def _crr_more_rule_facts(self, lines, sold):
+        """Hook: ``{order: {field: value}}`` of more rule facts of the orders ``self`` (sudo), written with the
+        others in one write. ``lines``: their product lines; ``sold``: ``{order id: ids of the products its
+        customer bought before}`` (``_crr_sales_history``)."""
+        return {}
 
     def _crr_all_in_stock(self, needed_by_order):
         """Hook of the "Everything in Stock" rule fact, in batch for the orders ``self``.

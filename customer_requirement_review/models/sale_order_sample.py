@@ -34,14 +34,16 @@ class SaleOrder(models.Model):
             order.crr_first_batch_review_count = batches.get(order, 0)
 
     # -- the rule fact --------------------------------------------------------------------------------
-    def _crr_missing_samples(self, lines=None):
+    def _crr_missing_samples(self, lines=None, sold=None):
         """``{order: products new to its customer without a sample the customer approved}``, in batch:
-        the sales history in at most two queries, the approved samples in one."""
+        the sales history in at most two queries (none when the caller gives it: ``sold``, see
+        ``_crr_more_rule_facts``), the approved samples in one."""
         orders = self.sudo()
         if lines is None:
             lines = orders._crr_product_lines()
         lines = lines.filtered("product_id")
-        sold, _returning = orders._crr_sales_history()
+        if sold is None:
+            sold, _returning = orders._crr_sales_history()
         customers = orders.partner_id.commercial_partner_id
         samples = self.env["crr.sample.request"].sudo().search_fetch(
             [("state", "=", "accepted"), "|", ("order_id", "in", orders.ids), ("partner_id", "in", customers.ids)],
@@ -69,10 +71,12 @@ class SaleOrder(models.Model):
                 order.sudo().write({"crr_sample_approved": value})
         return missing
 
-    def _crr_update_rule_fields(self, lines=None):
-        result = super()._crr_update_rule_fields(lines)
-        self._crr_update_sample_fact(lines)
-        return result
+    def _crr_more_rule_facts(self, lines, sold):
+        # the sample fact is written with the other rule facts, from the same sales history
+        facts = super()._crr_more_rule_facts(lines, sold)
+        for order, products in self._crr_missing_samples(lines, sold=sold).items():
+            facts.setdefault(order, {})["crr_sample_approved"] = not products
+        return facts
 
     def _confirmation_error_message(self):
         error = super()._confirmation_error_message()

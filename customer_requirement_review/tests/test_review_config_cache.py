@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
@@ -101,3 +102,38 @@ class TestReviewConfigCache(CrrReviewCommon):
         self.assertEqual(reviewers[department.id].partner_id.id, partner_id)
         self.assertEqual(reviewers[department.id].tz, "Europe/Paris")
         self.assertEqual(self.env.cr.sql_log_count, queries, "the reviewers' partner and time zone were read again")
+
+    def test_decision_settings_cached_and_applied_at_once(self):
+        """A decision reads the decider's departments and the company's four-eyes setting from a cache (no query
+        once warm); a change of either applies to the very next decision, also as RPC clients make it."""
+        Department = self.env["crr.department"]
+        company = self.company
+        Department._crr_department_ids_of(self.reviewers["sales"].id)
+        company._crr_review_setting("crr_four_eyes")
+        with self.assertQueryCount(0):
+            self.assertIn(self.dep["sales"].id, Department._crr_department_ids_of(self.reviewers["sales"].id))
+            self.assertTrue(self.dep["sales"]._crr_has_reviewer(self.reviewers["sales"]))
+            company._crr_review_setting("crr_four_eyes")
+        # a reviewer removed from the department no longer decides its lines
+        order = self._request()
+        line = order._crr_round_lines().filtered(lambda line: line.department_id == self.dep["sales"])
+        reviewer = self.reviewers["sales"]
+        self.dep["sales"].user_ids = [Command.unlink(reviewer.id)]
+        self.assertFalse(line.with_user(reviewer).can_decide)
+        with self.assertRaisesRegex(UserError, "Only reviewers of the Sales department"):
+            line.with_user(reviewer).action_approve()
+        self.dep["sales"].user_ids = [Command.link(reviewer.id)]
+        line.invalidate_recordset(["can_decide"])
+        self.assertTrue(line.with_user(reviewer).can_decide)
+        # four-eyes switched on: the requester, also a reviewer of the department, may not decide; switched off
+        # (through the settings, as an administrator does), at once they may
+        self.dep["sales"].user_ids = [Command.link(self.salesperson.id)]
+        self.salesperson.group_ids = [Command.link(self.env.ref("customer_requirement_review.group_crr_reviewer").id)]
+        company.crr_four_eyes = True
+        with self.assertRaisesRegex(UserError, "Four-eyes review"):
+            line.with_user(self.salesperson).action_approve()
+        self.env["res.config.settings"].create({"crr_four_eyes": False}).execute()
+        self.assertFalse(company._crr_review_setting("crr_four_eyes"))
+        line.with_user(self.salesperson).action_approve()
+        self.assertEqual(line.state, "approved")
+        self.assertEqual(line.reviewer_id, self.salesperson)

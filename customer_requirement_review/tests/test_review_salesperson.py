@@ -51,11 +51,15 @@ class TestReviewSalesperson(CrrReviewCommon):
         self._approve_all(order)
         self.assertEqual(order.review_state, "approved")
         self.assertEqual(production.state, "approved_conditions")
-        # the approval message names the conditions, for the salesperson
+        # the approval message names the conditions, for the salesperson (the status change's chatter entry)
+        self._flush_tracking()
         approval = order.message_ids.filtered(lambda m: "approved with conditions" in (m.body or ""))
         self.assertEqual(len(approval), 1)
         self.assertIn("Delivery not before week 12", approval.body)
-        self.assertIn(self.salesperson.partner_id, approval.partner_ids)
+        # and the salesperson is told (the notice the job sends, with the same text)
+        notice = self.env["crr.review.notice"].sudo().search([("res_model", "=", "sale.order"), ("res_id", "=", order.id)])
+        self.assertEqual(notice.user_id, self.salesperson)
+        self.assertIn("Delivery not before week 12", notice.body)
         # and the quotation's header shows them
         order.invalidate_recordset(["crr_review_conditions"])
         self.assertIn("Delivery not before week 12", order.with_user(self.salesperson).crr_review_conditions)
