@@ -189,3 +189,17 @@ class CrrRpcMixin:
                 with self.subTest(model=model, method=method, ids=ids):
                     self._rpc_refused(None, user, model, method, ids, *args, **kwargs)
         self.assertEqual(self._crr_watch(model, watched_records, watched), before)
+
+    def _crr_assert_report_refused(self, outsiders, report_name, records, secret):
+        """The report route (/report/html) prints nothing of ``records`` for the outsiders: no page, and the
+        ``secret`` (a text of the records) nowhere in the answer."""
+        url = f"/report/html/{report_name}/{','.join(map(str, records.ids))}"
+        for label, user in outsiders.items():
+            with self.subTest(report=report_name, user=label):
+                self.authenticate(user.login, user.login)
+                with mute_logger(*RPC_LOGGERS, "odoo.addons.web.controllers.report"):
+                    response = self.url_open(url)
+                # refused as forbidden (the website's 403 page), not printed nor a server error
+                self.assertEqual(response.status_code, 403, f"{url} for {user.login}")
+                self.assertNotIn(secret, response.text)
+                self.assertNotIn("Traceback", response.text)

@@ -339,6 +339,10 @@ class TestCapabilityCommitment(CrrReviewCommon, CrrRpcMixin, HttpCase):
             {(line.department_id.code, line.state) for line in commitment.review_line_ids},
             {("technical", "pending"), ("production", "pending"), ("general_manager", "waiting")},
         )
+        self._crr_assert_report_refused(
+            outsiders, "customer_requirement_review.report_crr_capability_commitment", self.commitment,
+            "Ratio 1:5 to 1:50",
+        )
         self._crr_assert_bad_ids_refused(self.manager, "crr.capability.commitment", actions, commitment, watched)
 
     def test_upgrade_gives_the_untouched_special_rule_the_new_condition(self):

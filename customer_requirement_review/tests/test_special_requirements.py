@@ -145,4 +145,8 @@ class TestSpecialRequirements(CrrReviewCommon, CrrRpcMixin, HttpCase):
                 {"order_id": order.id, "name": "Forged", "crr_special": True}, actions,
             )
         self.assertEqual((to_approve.crr_special_state, approved.crr_special_state), ("to_approve", "approved"))
+        self._crr_assert_report_refused(
+            outsiders, "customer_requirement_review.report_crr_special_requirements", to_approve | approved,
+            "Salt spray 480 h",
+        )
         self._crr_assert_bad_ids_refused(self.rep, "crr.requirement", actions, to_approve | approved, watched)

@@ -215,6 +215,13 @@ class TestTender(CrrReviewCommon, CrrRpcMixin, HttpCase):
             for method, _args, _kwargs in order_actions:
                 with self.subTest(user=label, method=method):
                     self._rpc_refused(None, user, "sale.order", method, self.tender.ids)
+        self._crr_assert_report_refused(
+            outsiders, "customer_requirement_review.report_crr_project_proposal", proposal, "12 pumps"
+        )
+        self._crr_assert_report_refused(
+            {label: user for label, user in outsiders.items() if label != "portal"},
+            "customer_requirement_review.report_crr_response_technical", self.tender, "Hydrostatic test",
+        )
         self.env.invalidate_all()
         self.assertEqual((proposal.state, proposal.project_manager_id), ("to_approve", self.project_manager.browse()))
         self.assertEqual(proposal.review_line_ids.state, "pending")
