@@ -344,6 +344,16 @@ class TestCapabilityCommitment(CrrReviewCommon, CrrRpcMixin, HttpCase):
             "Ratio 1:5 to 1:50",
         )
         self._crr_assert_bad_ids_refused(self.manager, "crr.capability.commitment", actions, commitment, watched)
+        # a line naming its commitment by something else than an id: a clear error, nothing created
+        draft = self._new_commitment([{"product_id": self.new_good.id}], year=fields.Date.today().year + 3)
+        Line = "crr.capability.commitment.line"
+        for label, value in (("a text", "abc"), ("a list", [draft.id]), ("unknown", 987654321)):
+            with self.subTest(commitment_id=label):
+                self._rpc_refused(None, self.manager, Line, "create", {"commitment_id": value, "product_id": self.good.id})
+                self._rpc_refused(None, self.manager, Line, "write", draft.line_ids.ids, {"commitment_id": value})
+        self._rpc_refused("give a number", self.manager, Line, "write", draft.line_ids.ids, {"capacity_qty": "ten"})
+        self.assertEqual(len(draft.line_ids), 1)
+        self.assertEqual(draft.line_ids.commitment_id, draft)
 
     def test_upgrade_gives_the_untouched_special_rule_the_new_condition(self):
         path = Path(__file__).resolve().parent.parent / "migrations" / "19.0.3.0.0" / "post-capability.py"
