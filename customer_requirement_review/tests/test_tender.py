@@ -227,6 +227,15 @@ class TestTender(CrrReviewCommon, CrrRpcMixin, HttpCase):
         self.assertEqual(proposal.review_line_ids.state, "pending")
         self._crr_assert_bad_ids_refused(self.gm, "crr.project.proposal", actions, proposal, watched)
         self._crr_assert_bad_ids_refused(self.salesperson, "sale.order", order_actions, self.tender, ["state"])
+        # the actions of one record, given none or two: a clear error, not Odoo's "Expected singleton"
+        for model, method, ids in (
+            ("crr.project.proposal", "action_open_order", []),
+            ("crr.project.proposal", "action_approve", (proposal | self._proposal()).ids),
+            ("sale.order", "action_crr_view_project_proposals", (self.tender | self._order(order_source="tender")).ids),
+        ):
+            with self.subTest(method=method, ids=ids):
+                self._rpc_refused("one record at a time", self.gm if method == "action_approve" else self.salesperson,
+                                  model, method, ids)
 
 
 @tagged("post_install", "-at_install")
