@@ -76,6 +76,9 @@ class CrrCapabilityCommitmentLine(models.Model):
     def create(self, vals_list):
         if not crr_flag("action"):
             self.check_access("create")
+            # the values checked before the commitment they name is read ('abc', [1]: a clear error)
+            for vals in vals_list:
+                self.env["crr.guard.mixin"]._crr_validate_vals(self, vals)
             self.env["crr.capability.commitment"].browse(
                 {vals.get("commitment_id") for vals in vals_list if vals.get("commitment_id")}
             )._crr_check_editable()
@@ -84,6 +87,7 @@ class CrrCapabilityCommitmentLine(models.Model):
     def write(self, vals):
         if not crr_flag("action"):
             self.check_access("write")  # who may not change it at all is told so first
+            self.env["crr.guard.mixin"]._crr_validate_vals(self, vals)
             self.commitment_id._crr_check_editable()
             if "commitment_id" in vals:
                 self.env["crr.capability.commitment"].browse(vals["commitment_id"])._crr_check_editable()

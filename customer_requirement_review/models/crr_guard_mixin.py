@@ -11,7 +11,7 @@ import datetime
 import math
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.orm.identifiers import NewId
 
 # sensible maximum lengths of what users type
@@ -67,6 +67,17 @@ class CrrGuardMixin(models.AbstractModel):
                     model=records._description,
                 )
             )
+
+    @api.model
+    def _crr_check_single(self, records):
+        """The ``ensure_one()`` of public methods: valid ids, one record, else a UserError (not a ValueError)."""
+        self._crr_check_ids(records)
+        if len(records) != 1:
+            raise UserError(
+                self.env._("%(model)s: this action works on one record at a time (got %(count)s).",
+                           model=records._description, count=len(records))
+            )
+        return records
 
     @api.model
     def _crr_check_records(self, records, operation="write"):

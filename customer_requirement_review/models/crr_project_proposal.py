@@ -234,7 +234,7 @@ class CrrProjectProposal(models.Model):
 
     def action_approve(self, project_manager_id=None, opinion=None):
         """The general manager approves the proposal and names its project manager (required)."""
-        self.ensure_one()
+        self._crr_check_single(self)
         lines = self._crr_pending_lines()
         self._crr_text_arg(opinion, self.env._("opinion"))
         if isinstance(project_manager_id, models.BaseModel):
@@ -285,7 +285,8 @@ class CrrProjectProposal(models.Model):
         return True
 
     def action_open_approve_wizard(self):
-        self.ensure_one()
+        self._crr_check_single(self)
+        self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Approve Project Proposal"),
@@ -296,12 +297,13 @@ class CrrProjectProposal(models.Model):
         }
 
     def action_open_order(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         return {"type": "ir.actions.act_window", "res_model": "sale.order", "res_id": self.order_id.id,
                 "view_mode": "form"}
 
     def action_print(self):
+        self._crr_check_access("read")
         return self.env.ref("customer_requirement_review.action_report_crr_project_proposal").report_action(self)
 
     def _get_report_base_filename(self):

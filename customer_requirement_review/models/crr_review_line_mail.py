@@ -7,8 +7,9 @@ _logger = logging.getLogger(__name__)
 
 
 class CrrReviewLine(models.Model):
-    """The review request mail: when a line becomes pending, each of its department's reviewers gets a mail
-    with their own signed, expiring, single-use links to decide it (``crr.review.link``)."""
+    """The review request mail: when a line becomes pending, each of its department's reviewers, and each
+    substitute in force of an absent one, gets a mail with their own signed, expiring, single-use links to
+    decide it (``crr.review.link``)."""
 
     _inherit = "crr.review.line"  # pylint: disable=consider-merging-classes-inherited
 
@@ -22,17 +23,22 @@ class CrrReviewLine(models.Model):
         return result
 
     def _crr_review_mail_recipients(self, reviewers=None):
-        """``{line: reviewers}`` of the pending lines: the active reviewers of the department with an e-mail
-        address, but the requester when four-eyes forbids them to decide. ``reviewers``: the departments'
-        active reviewers when already read (``_crr_active_reviewers``)."""
+        """``{line: reviewers}`` of the pending lines: the active reviewers of the department and the
+        substitutes in force today of its absent reviewers (active internal reviewers of the line's company),
+        with an e-mail address, but the requester when four-eyes forbids them to decide. ``reviewers``: the
+        departments' active reviewers when already read (``_crr_active_reviewers``)."""
         pending = self.filtered(lambda line: line.state == "pending")
         if not pending:
             return {}
         if reviewers is None:
             reviewers = pending.department_id._crr_active_reviewers()
+        # the substitutes of all the lines at once (one search of the substitutions in force)
+        substitutes = {line.id: line.substitute_user_ids for line in pending.sudo()}
         recipients = {}
         for line in pending:
-            users = reviewers.get(line.department_id.id, self.env["res.users"])
+            users = reviewers.get(line.department_id.id, self.env["res.users"]) | substitutes[line.id].filtered(
+                lambda user, line=line: user.active and line.company_id in user.company_ids
+            ).with_env(self.env)
             users = users.filtered(lambda user, line=line: user.email and not line._crr_four_eyes_blocks(user))
             if users:
                 recipients[line] = users

@@ -5,9 +5,11 @@ from odoo.exceptions import AccessError, UserError
 
 
 def crr_check_step(records, states):
-    """Refuse unless the user may write ``records``, works in their company and they are in ``states``."""
-    records.check_access("write")
+    """Refuse unless the ids are record ids, the user may write ``records``, works in their company and they
+    are in ``states``."""
     env = records.env
+    env["crr.guard.mixin"]._crr_check_ids(records)  # ['abc'] would reach the access query
+    records.check_access("write")
     for record in records:
         if record.company_id not in env.companies:
             raise AccessError(env._("%(name)s belongs to another company.", name=record.display_name))

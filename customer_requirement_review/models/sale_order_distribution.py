@@ -79,7 +79,7 @@ class SaleOrder(models.Model):
             )
 
     def action_crr_view_distribution(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_requirement_review.action_crr_order_distribution"

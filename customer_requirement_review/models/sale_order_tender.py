@@ -52,7 +52,7 @@ class SaleOrder(models.Model):
 
     def action_crr_new_project_proposal(self):
         """A new project proposal of the tender (opened as a form, filled from the order)."""
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         return {
             "type": "ir.actions.act_window",
@@ -70,7 +70,7 @@ class SaleOrder(models.Model):
         }
 
     def action_crr_view_project_proposals(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("customer_requirement_review.action_crr_project_proposal")
         action["domain"] = [("order_id", "=", self.id)]

@@ -4,7 +4,6 @@ the committed capacity) and the collection risk; its extension by a special orde
 its guards over XML-RPC."""
 
 import importlib.util
-import xmlrpc.client
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,14 +11,13 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
 
 from . import test_report_languages as report_languages
-from .common_review import CrrReviewCommon
+from .common_review import CrrReviewCommon, CrrRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestCapabilityCommitment(CrrReviewCommon, HttpCase):
+class TestCapabilityCommitment(CrrReviewCommon, CrrRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -280,47 +278,82 @@ class TestCapabilityCommitment(CrrReviewCommon, HttpCase):
         self.assertEqual(len(self.commitment.line_ids.filtered("learned_order_id")), 1)
 
     # -- guards over XML-RPC -------------------------------------------------------------------------
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def _refused(self, message, user, model, method, *args, **kwargs):
-        with mute_logger("odoo.http", "odoo.service.model", "odoo.sql_db"), \
-                self.assertRaises(xmlrpc.client.Fault) as caught:
-            self._rpc(user, model, method, *args, **kwargs)
-        self.assertIn(message, caught.exception.faultString)
-        self.env.invalidate_all()
-
     def test_guards_over_xmlrpc(self):
         model = "crr.capability.commitment"
         ids = self.commitment.ids
         # a salesperson neither reads nor creates, signs nor changes commitments
-        self._refused("not allowed", self.salesperson, model, "read", ids, ["state"])
-        self._refused("not allowed", self.salesperson, model, "create", [{"year": 2030}])
-        self._refused("not allowed", self.salesperson, model, "write", ids, {"state": "draft"})
-        self._refused("not allowed", self.salesperson, model, "unlink", ids)
-        self._refused("Only review managers", self.salesperson, model, "action_submit", ids)
-        self._refused("not allowed", self.salesperson, "crr.capability.commitment.line", "unlink",
+        self._rpc_refused("not allowed", self.salesperson, model, "read", ids, ["state"])
+        self._rpc_refused("not allowed", self.salesperson, model, "create", [{"year": 2030}])
+        self._rpc_refused("not allowed", self.salesperson, model, "write", ids, {"state": "draft"})
+        self._rpc_refused("not allowed", self.salesperson, model, "unlink", ids)
+        self._rpc_refused("Only review managers", self.salesperson, model, "action_submit", ids)
+        self._rpc_refused("not allowed", self.salesperson, "crr.capability.commitment.line", "unlink",
                       self.commitment.line_ids.ids)
         # a reviewer reads it, but decides nothing outside the review line
         self.assertEqual(self._rpc(self.reviewers["quality"], model, "read", ids, ["state"])[0]["state"], "approved")
-        self._refused("changes only through its action", self.reviewers["quality"], model, "write", ids,
+        self._rpc_refused("changes only through its action", self.reviewers["quality"], model, "write", ids,
                       {"state": "draft"})
-        self._refused("not allowed", self.reviewers["quality"], model, "write", ids, {"year": 2030})
+        self._rpc_refused("not allowed", self.reviewers["quality"], model, "write", ids, {"year": 2030})
         # even a review manager: the status only through its actions, nothing decided deleted
-        self._refused("changes only through its action", self.manager, model, "write", ids, {"state": "draft"})
-        self._refused("changes only through its action", self.manager, model, "create",
+        self._rpc_refused("changes only through its action", self.manager, model, "write", ids, {"state": "draft"})
+        self._rpc_refused("changes only through its action", self.manager, model, "create",
                       [{"year": 2031, "state": "approved"}])
-        self._refused("kept", self.manager, model, "unlink", ids)
-        self._refused("kept", self.manager, "crr.capability.commitment.line", "unlink", self.commitment.line_ids.ids)
-        self._refused("was submitted", self.manager, "crr.capability.commitment.line", "write",
+        self._rpc_refused("kept", self.manager, model, "unlink", ids)
+        self._rpc_refused("kept", self.manager, "crr.capability.commitment.line", "unlink", self.commitment.line_ids.ids)
+        self._rpc_refused("was submitted", self.manager, "crr.capability.commitment.line", "write",
                       self.commitment.line_ids[:1].ids, {"capacity_qty": 1})
-        self._refused("not allowed", self.manager, "crr.review.line", "unlink",
+        self._rpc_refused("not allowed", self.manager, "crr.review.line", "unlink",
                       self.commitment.review_line_ids.ids)
         self.assertEqual(self.commitment.state, "approved")
         self.assertEqual(len(self.commitment.line_ids), 2)
         self.assertEqual(len(self.commitment.review_line_ids), 3)
+
+    def test_other_company_and_portal_refused_over_xmlrpc(self):
+        """Another company's review manager and reviewer, and the customer's portal user: none of the first
+        company's commitments nor lines is found, read, changed, created, deleted, signed or printed; wrong ids
+        answer a clear error; nothing written."""
+        outsiders = self._crr_outsiders("crr_t_cap", self.customer, {
+            "manager": "customer_requirement_review.group_crr_manager",
+            "reviewer": "customer_requirement_review.group_crr_reviewer",
+        })
+        # in review: what a signature or a cancellation would change
+        commitment = self._new_commitment([{"product_id": self.new_good.id, "capacity_qty": 5}],
+                                          year=fields.Date.today().year + 2)
+        commitment.with_user(self.manager).action_submit()
+        actions = [
+            ("action_submit", (), {}), ("action_approve", (), {"opinion": "ok"}), ("action_reject", ("No",), {}),
+            ("action_reset_draft", (), {}), ("action_cancel", (), {}), ("action_print", (), {}),
+            ("action_learn_from_orders", (), {}),
+        ]
+        watched = ["state", "year", "review_round", "line_ids", "analysis"]
+        for records in (commitment, self.commitment):
+            self._crr_assert_outsiders_refused(
+                outsiders, records, watched, {"analysis": "<p>Forged</p>"},
+                {"year": 2040, "company_id": self.company.id}, actions,
+            )
+        self._crr_assert_outsiders_refused(
+            outsiders, commitment.line_ids, ["capacity_qty", "product_id"], {"capacity_qty": 1},
+            {"commitment_id": commitment.id, "product_id": self.good.id},
+        )
+        self.assertEqual(
+            {(line.department_id.code, line.state) for line in commitment.review_line_ids},
+            {("technical", "pending"), ("production", "pending"), ("general_manager", "waiting")},
+        )
+        self._crr_assert_report_refused(
+            outsiders, "customer_requirement_review.report_crr_capability_commitment", self.commitment,
+            "Ratio 1:5 to 1:50",
+        )
+        self._crr_assert_bad_ids_refused(self.manager, "crr.capability.commitment", actions, commitment, watched)
+        # a line naming its commitment by something else than an id: a clear error, nothing created
+        draft = self._new_commitment([{"product_id": self.new_good.id}], year=fields.Date.today().year + 3)
+        Line = "crr.capability.commitment.line"
+        for label, value in (("a text", "abc"), ("a list", [draft.id]), ("unknown", 987654321)):
+            with self.subTest(commitment_id=label):
+                self._rpc_refused(None, self.manager, Line, "create", {"commitment_id": value, "product_id": self.good.id})
+                self._rpc_refused(None, self.manager, Line, "write", draft.line_ids.ids, {"commitment_id": value})
+        self._rpc_refused("give a number", self.manager, Line, "write", draft.line_ids.ids, {"capacity_qty": "ten"})
+        self.assertEqual(len(draft.line_ids), 1)
+        self.assertEqual(draft.line_ids.commitment_id, draft)
 
     def test_upgrade_gives_the_untouched_special_rule_the_new_condition(self):
         path = Path(__file__).resolve().parent.parent / "migrations" / "19.0.3.0.0" / "post-capability.py"

@@ -12,9 +12,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common_review import CrrRpcMixin
+
 
 @tagged("post_install", "-at_install")
-class TestComplianceRegisters(HttpCase):
+class TestComplianceRegisters(CrrRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -27,9 +29,6 @@ class TestComplianceRegisters(HttpCase):
             {"name": "RoHS Customer", "is_company": True, "user_id": cls.salesperson.id}
         )
         cls.today = fields.Date.context_today(cls.env["res.partner"])
-
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs)
 
     def test_substance_standard_yearly(self):
         Declaration = self.env["crr.substance.declaration"].with_user(self.salesperson)
@@ -105,3 +104,33 @@ class TestComplianceRegisters(HttpCase):
                 self._rpc(self.salesperson, "crr.legal.requirement", "create",
                           {"name": "Forged", "responsible_id": self.salesperson.id})
         self.assertFalse(self.env["crr.substance.declaration"].browse(declaration_id).is_overdue)
+
+    def test_other_company_and_portal_refused_over_xmlrpc(self):
+        """Another company's salesperson, review manager and employee, and the customer's portal user: none of
+        the first company's substance standards nor legal requirements is found, read, changed, created,
+        deleted or marked reviewed; wrong ids answer a clear error; nothing written."""
+        outsiders = self._crr_outsiders("crr_t_rohs", self.customer, {
+            "salesperson": "sales_team.group_sale_salesman",
+            "manager": "customer_requirement_review.group_crr_manager",
+            "employee": "base.group_user",
+        })
+        old = self.today - datetime.timedelta(days=400)
+        declaration = self.env["crr.substance.declaration"].create(
+            {"partner_id": self.customer.id, "name": "RoHS", "received_date": old}
+        )
+        legal = self.env["crr.legal.requirement"].create(
+            {"name": "GB/T 26572", "responsible_id": self.quality.id, "last_review_date": old}
+        )
+        self._crr_assert_outsiders_refused(
+            outsiders, declaration, ["name", "received_date", "is_overdue", "active"],
+            {"received_date": str(self.today)},
+            {"partner_id": self.customer.id, "name": "Forged", "company_id": self.env.company.id},
+        )
+        actions = [("action_mark_reviewed", (), {})]
+        watched = ["name", "last_review_date", "next_review_date", "is_overdue", "responsible_id", "active"]
+        self._crr_assert_outsiders_refused(
+            outsiders, legal, watched, {"last_review_date": str(self.today)},
+            {"name": "Forged", "responsible_id": self.quality.id, "company_id": self.env.company.id}, actions,
+        )
+        self.assertEqual((declaration.received_date, legal.last_review_date), (old, old))
+        self._crr_assert_bad_ids_refused(self.manager, "crr.legal.requirement", actions, legal, watched)

@@ -8,11 +8,11 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common_review import CrrReviewCommon
+from .common_review import CrrReviewCommon, CrrRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestOrderDistribution(CrrReviewCommon, HttpCase):
+class TestOrderDistribution(CrrReviewCommon, CrrRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -31,9 +31,6 @@ class TestOrderDistribution(CrrReviewCommon, HttpCase):
         self.order.with_user(self.salesperson).action_confirm()
         self.assertEqual(self.order.state, "sale")
         return self.order.crr_distribution_ids
-
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs)
 
     def _activities(self, ack):
         return self.env["mail.activity"].search(
@@ -111,3 +108,29 @@ class TestOrderDistribution(CrrReviewCommon, HttpCase):
         self._rpc(member, "crr.change.acknowledgement", "action_acknowledge", quality.ids)
         self.env.invalidate_all()
         self.assertEqual((quality.state, quality.acknowledged_by_id), ("acknowledged", member))
+
+    def test_other_company_and_portal_refused_over_xmlrpc(self):
+        """Another company's reviewer, review manager and salesperson, and the customer's portal user: none of
+        the order's distribution notices is found, read, changed, created, deleted or acknowledged, the order's
+        distribution list does not open; wrong ids answer a clear error; nothing written."""
+        outsiders = self._crr_outsiders("crr_t_distribution", self.customer, {
+            "reviewer": "customer_requirement_review.group_crr_reviewer",
+            "manager": "customer_requirement_review.group_crr_manager",
+            "salesperson": "sales_team.group_sale_salesman",
+        })
+        acks = self._confirm()
+        actions = [("action_acknowledge", (), {})]
+        watched = ["state", "acknowledged_by_id", "acknowledged_date", "department_id", "order_id"]
+        self._crr_assert_outsiders_refused(
+            outsiders, acks, watched, {"state": "acknowledged"},
+            {"notice_type": "distribution", "order_id": self.order.id, "department_id": self.dep["finance"].id},
+            actions,
+        )
+        # the order's list of notices: refused to the other company (the customer reads its own order)
+        for label, user in outsiders.items():
+            if label == "portal":
+                continue
+            with self.subTest(user=label, method="action_crr_view_distribution"):
+                self._rpc_refused(None, user, "sale.order", "action_crr_view_distribution", self.order.ids)
+        self.assertEqual(set(acks.mapped("state")), {"pending"})
+        self._crr_assert_bad_ids_refused(self.manager, "crr.change.acknowledgement", actions, acks, watched)

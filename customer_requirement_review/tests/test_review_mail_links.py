@@ -91,6 +91,39 @@ class TestReviewMailLinks(CrrReviewCommon, HttpCase):
         self.assertNotIn(self.salesperson.partner_id, mails.recipient_ids)
         self.assertIn(self.reviewer.partner_id, mails.recipient_ids)
 
+    def test_substitute_of_an_absent_reviewer_gets_the_mail(self):
+        """The substitute in force of an absent reviewer gets the mail with their own links (and decides with
+        them); a substitution that ended, that is archived or of another department sends nothing."""
+        today = fields.Date.today()
+        Substitute = self.env["crr.review.substitute"]
+        substitute = self.reviewers["technical"]
+        ended, archived, elsewhere = (
+            new_test_user(self.env, login=f"crr_t_sub_{name}", groups="customer_requirement_review.group_crr_reviewer")
+            for name in ("ended", "archived", "elsewhere")
+        )
+        Substitute.create([
+            {"user_id": self.reviewer.id, "substitute_id": substitute.id, "date_from": today, "date_to": today},
+            {"user_id": self.reviewer.id, "substitute_id": ended.id,
+             "date_from": today - datetime.timedelta(days=9), "date_to": today - datetime.timedelta(days=1)},
+            {"user_id": self.reviewer.id, "substitute_id": archived.id, "date_from": today, "date_to": today,
+             "active": False},
+            {"user_id": self.reviewer.id, "substitute_id": elsewhere.id, "date_from": today, "date_to": today,
+             "department_ids": [Command.set(self.dep["finance"].ids)]},
+        ])
+        order, line = self._request()
+        mails = self.env["mail.mail"].search([("subject", "=", f"Review {order.name}")])
+        self.assertEqual(mails.recipient_ids, (self.reviewer | self.colleague | substitute).partner_id)
+        mail = mails.filtered(lambda m: m.recipient_ids == substitute.partner_id)
+        token = re.search(r"/crr/review/link/([\w.]+)\?decision=approve", str(mail.body_html)).group(1)
+        self.assertTrue(token.startswith(f"{line.id}.{substitute.id}.{line.round}."))
+        # the substitute's link decides for the absent reviewer
+        self.authenticate(substitute.login, substitute.login)
+        page = self._open(token)
+        response = self._decide(token, "approve", opinion="Approved as substitute", csrf=self._csrf(page.text))
+        self.assertIn("o_crr_review_link_done", response.text)
+        self.env.invalidate_all()
+        self.assertEqual((line.state, line.reviewer_id), ("approved", substitute))
+
     # -- deciding -------------------------------------------------------------------------------------
     def test_approve_through_the_link_then_reuse_refused(self):
         order, line = self._request()

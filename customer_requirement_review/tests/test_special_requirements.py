@@ -2,18 +2,15 @@
 fulfilment verified by quality with evidence; the company setting refusing confirmation while one is
 unverified; printed. Over the ORM and XML-RPC."""
 
-import xmlrpc.client
-
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
 
-from .common_review import CrrReviewCommon
+from .common_review import CrrReviewCommon, CrrRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestSpecialRequirements(CrrReviewCommon, HttpCase):
+class TestSpecialRequirements(CrrReviewCommon, CrrRpcMixin, HttpCase):
 
     @classmethod
     def setUpClass(cls):
@@ -106,15 +103,10 @@ class TestSpecialRequirements(CrrReviewCommon, HttpCase):
         _order, special = self._order_with_special()
 
         def rpc(user, method, *args):
-            return self.xmlrpc_object.execute_kw(
-                self.env.cr.dbname, user.id, user.login, "crr.requirement", method, [special.ids, *args]
-            )
+            return self._rpc(user, "crr.requirement", method, special.ids, *args)
 
         def refused(message, user, method, *args):
-            with mute_logger("odoo.http", "odoo.service.model", "odoo.sql_db"), \
-                    self.assertRaises(xmlrpc.client.Fault) as caught:
-                rpc(user, method, *args)
-            self.assertIn(message, caught.exception.faultString)
+            self._rpc_refused(message, user, "crr.requirement", method, special.ids, *args)
 
         refused("Only the management representative", self.salesperson, "action_crr_special_approve")
         refused("changes only through its action", self.salesperson, "write", {"crr_special_state": "approved"})
@@ -124,3 +116,37 @@ class TestSpecialRequirements(CrrReviewCommon, HttpCase):
         rpc(self.reviewers["quality"], "action_crr_special_verify", "Audit report 17 attached to the order.")
         self.env.invalidate_all()
         self.assertEqual(special.crr_special_state, "verified")
+
+    def test_other_company_and_portal_refused_over_xmlrpc(self):
+        """Another company's management representative, quality reviewer (of its quality department) and
+        salesperson, and the customer's portal user: none of the first company's special requirements is found,
+        read, changed, created, deleted, approved or verified; wrong ids answer a clear error; nothing
+        written."""
+        outsiders = self._crr_outsiders("crr_t_special", self.customer, {
+            "rep": "customer_requirement_review.group_crr_management_rep",
+            "quality": "customer_requirement_review.group_crr_reviewer",
+            "salesperson": "sales_team.group_sale_salesman",
+        })
+        quality_b = outsiders["other company quality"]
+        self.env["crr.department"].search(
+            [("company_id", "=", quality_b.company_id.id), ("code", "=", "quality")]
+        ).user_ids = [Command.link(quality_b.id)]
+        order, to_approve = self._order_with_special()
+        approved = self.env["crr.requirement"].create(
+            {"order_id": order.id, "name": "Salt spray 480 h", "crr_special": True}
+        )
+        approved.with_user(self.rep).action_crr_special_approve()
+        actions = [("action_crr_special_approve", (), {}), ("action_crr_special_verify", ("Checked",), {})]
+        watched = ["name", "crr_special", "crr_special_state", "crr_special_approved_by_id",
+                   "crr_special_verified_by_id", "crr_special_evidence"]
+        for records in (to_approve, approved):
+            self._crr_assert_outsiders_refused(
+                outsiders, records, watched, {"name": "Forged"},
+                {"order_id": order.id, "name": "Forged", "crr_special": True}, actions,
+            )
+        self.assertEqual((to_approve.crr_special_state, approved.crr_special_state), ("to_approve", "approved"))
+        self._crr_assert_report_refused(
+            outsiders, "customer_requirement_review.report_crr_special_requirements", to_approve | approved,
+            "Salt spray 480 h",
+        )
+        self._crr_assert_bad_ids_refused(self.rep, "crr.requirement", actions, to_approve | approved, watched)

@@ -6,13 +6,12 @@ import xmlrpc.client
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
 
-from .common_review import CrrReviewCommon
+from .common_review import FAULT_ACCESS_ERROR, FAULT_USER_ERROR, CrrReviewCommon, CrrRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestTender(CrrReviewCommon, HttpCase):
+class TestTender(CrrReviewCommon, CrrRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -34,16 +33,6 @@ class TestTender(CrrReviewCommon, HttpCase):
             {"title": "Pump station", "order_id": self.tender.id, "partner_id": self.customer.id,
              "scope": "12 pumps and commissioning", "estimated_amount": 48000, **vals}
         )
-
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs)
-
-    def _rpc_refused(self, message, user, model, method, *args, **kwargs):
-        with mute_logger("odoo.http", "odoo.service.model", "odoo.sql_db"), \
-                self.assertRaises(xmlrpc.client.Fault) as caught:
-            self._rpc(user, model, method, *args, **kwargs)
-        self.assertIn(message, caught.exception.faultString)
-        self.env.invalidate_all()
 
     # -- clauses and response lists ------------------------------------------------------------------
     def test_clause_types_reviewed_by_their_departments(self):
@@ -175,6 +164,78 @@ class TestTender(CrrReviewCommon, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(proposal.state, "approved")
         self.assertEqual(proposal.project_manager_id, self.project_manager)
+
+
+    def test_other_company_and_portal_refused_over_xmlrpc(self):
+        """Another company's salesperson, reviewer and review manager, and the customer's portal user: none of
+        the first company's proposals nor tender clauses is found, read, changed, created, deleted, submitted,
+        approved, rejected, cancelled, opened or printed; wrong ids answer a clear error; nothing written."""
+        outsiders = self._crr_outsiders("crr_t_tender", self.customer, {
+            "salesperson": "sales_team.group_sale_salesman",
+            "reviewer": "customer_requirement_review.group_crr_reviewer",
+            "manager": "customer_requirement_review.group_crr_manager",
+        })
+        proposal = self._proposal()
+        proposal.with_user(self.salesperson).action_submit()
+        actions = [
+            ("action_submit", (), {}), ("action_approve", (), {"project_manager_id": self.project_manager.id}),
+            ("action_reject", ("No",), {}), ("action_cancel", (), {}), ("action_open_approve_wizard", (), {}),
+            ("action_open_order", (), {}), ("action_print", (), {}),
+        ]
+        watched = ["state", "scope", "project_manager_id", "estimated_amount", "review_line_ids"]
+        self._crr_assert_outsiders_refused(
+            outsiders, proposal, watched, {"scope": "Forged"},
+            {"title": "Forged", "order_id": self.tender.id, "partner_id": self.customer.id, "scope": "x",
+             "company_id": self.company.id},
+            actions,
+        )
+        self._crr_assert_outsiders_refused(
+            outsiders, self.payment | self.pressure, ["name", "clause_type", "department_id", "response"],
+            {"name": "Forged"}, {"order_id": self.tender.id, "clause_type": "technical", "name": "Forged"},
+        )
+        # the approval wizard does not open a door either
+        for label, user in outsiders.items():
+            with self.subTest(user=label, method="approve wizard"):
+                try:
+                    wizard_id = self._rpc(user, "crr.project.proposal.approve.wizard", "create",
+                                          {"proposal_id": proposal.id, "project_manager_id": user.id})
+                except xmlrpc.client.Fault as fault:
+                    self.assertIn(fault.faultCode, (FAULT_USER_ERROR, FAULT_ACCESS_ERROR), fault.faultString[-800:])
+                else:
+                    self._rpc_refused(None, user, "crr.project.proposal.approve.wizard", "action_confirm",
+                                      [wizard_id])
+        # the tender's own actions (response lists, proposals): refused to the other company's users
+        order_actions = [(method, (), {}) for method in (
+            "action_print_commercial_response_list", "action_print_technical_response_list",
+            "action_crr_new_project_proposal", "action_crr_view_project_proposals",
+        )]
+        for label, user in outsiders.items():
+            if label == "portal":  # reads the order when it is the customer's (Odoo's portal rule)
+                continue
+            for method, _args, _kwargs in order_actions:
+                with self.subTest(user=label, method=method):
+                    self._rpc_refused(None, user, "sale.order", method, self.tender.ids)
+        self._crr_assert_report_refused(
+            outsiders, "customer_requirement_review.report_crr_project_proposal", proposal, "12 pumps"
+        )
+        self._crr_assert_report_refused(
+            {label: user for label, user in outsiders.items() if label != "portal"},
+            "customer_requirement_review.report_crr_response_technical", self.tender, "Hydrostatic test",
+        )
+        self.env.invalidate_all()
+        self.assertEqual((proposal.state, proposal.project_manager_id), ("to_approve", self.project_manager.browse()))
+        self.assertEqual(proposal.review_line_ids.state, "pending")
+        self._crr_assert_bad_ids_refused(self.gm, "crr.project.proposal", actions, proposal, watched)
+        self._crr_assert_bad_ids_refused(self.salesperson, "sale.order", order_actions, self.tender, ["state"])
+        # the actions of one record, given none or two: a clear error, not Odoo's "Expected singleton"
+        for model, method, ids in (
+            ("crr.project.proposal", "action_open_order", []),
+            ("crr.project.proposal", "action_approve", (proposal | self._proposal()).ids),
+            ("sale.order", "action_crr_view_project_proposals", (self.tender | self._order(order_source="tender")).ids),
+        ):
+            with self.subTest(method=method, ids=ids):
+                self._rpc_refused("one record at a time", self.gm if method == "action_approve" else self.salesperson,
+                                  model, method, ids)
 
 
 @tagged("post_install", "-at_install")
