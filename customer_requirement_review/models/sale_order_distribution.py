@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .crr_record_guard_mixin import crr_scope
+from .crr_record_guard_mixin import crr_flag, crr_scope
 
 
 class SaleOrder(models.Model):
@@ -60,23 +60,33 @@ class SaleOrder(models.Model):
                 })
         if not vals_list:
             return
-        activities = iter(self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            [vals for vals in activity_vals if vals]
-        ))
+        # the departments' to-dos do not make their heads followers of the order (every later message of the
+        # order, the customer's e-mails included, would reach them): the to-do and the notice are their channel
+        with crr_scope("no_subscribe"):
+            activities = iter(self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                [vals for vals in activity_vals if vals]
+            ))
         for vals, activity in zip(vals_list, activity_vals, strict=True):
             if activity:
                 vals["activity_id"] = next(activities).id
         with crr_scope():
             acks = self.env["crr.change.acknowledgement"].sudo().create(vals_list)
+        Notice = self.env["crr.review.notice"]
         for order, order_acks in acks.grouped("order_id").items():
-            order.message_post(
-                body=self.env._(
-                    "The reviewed order and its requirements were distributed to: %(departments)s.",
-                    departments=", ".join(order_acks.department_id.mapped("name")),
-                ),
-                partner_ids=order_acks.department_id.user_ids.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
+            body = self.env._(
+                "The reviewed order and its requirements were distributed to: %(departments)s.",
+                departments=", ".join(order_acks.department_id.mapped("name")),
             )
+            # in the order's chatter at once; the departments' members are notified by the engine's job (inbox or
+            # e-mail, within a minute), out of the confirmation's transaction
+            order._message_log(body=body)
+            Notice._crr_queue(order, body, order_acks.department_id.user_ids)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """The to-dos of the order distribution do not subscribe their assignees (``_crr_distribute``)."""
+        if crr_flag("no_subscribe"):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def action_crr_view_distribution(self):
         self.ensure_one()

@@ -48,6 +48,22 @@ class TestOrderDistribution(CrrReviewCommon, HttpCase):
         self.assertEqual(set(acks.mapped("state")), {"pending"})
         self.assertFalse(acks.change_request_id)
         self.assertEqual(self.order.crr_distribution_pending_count, len(acks))
+        # the departments' members are told by the engine's job (not made followers of the order by their to-do)
+        members = acks.department_id.user_ids
+        self.assertFalse(members.partner_id & self.order.message_partner_ids)
+        Notice = self.env["crr.review.notice"].sudo()
+        notices = Notice.search([("res_model", "=", "sale.order"), ("res_id", "=", self.order.id),
+                                 ("body", "ilike", "distributed")])
+        self.assertEqual(notices.user_id, members)
+        Notice._cron_send()
+        sent = self.env["mail.message"].sudo().search(
+            [("model", "=", "sale.order"), ("res_id", "=", self.order.id), ("message_type", "=", "user_notification"),
+             ("body", "ilike", "distributed")]
+        )
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent.notification_ids.res_partner_id, members.partner_id)
+        self.assertNotIn(self.customer, sent.notification_ids.res_partner_id)
+        self.assertFalse(notices.exists())
         # one to-do per department, for its member
         logistics = acks.filtered(lambda ack: ack.department_id.code == "logistics")
         self.assertEqual(logistics.activity_id.user_id, self.reviewers["logistics"])
