@@ -33,26 +33,37 @@ class SaleOrder(models.Model):
     def _crr_distribute(self):
         """Send the confirmed reviewed orders to every department concerned (internal flow, after the
         confirmation's own checks): the notices and one to-do per department."""
-        orders = self.sudo().filtered(lambda o: o.state == "sale" and o.review_line_ids)
+        orders = self.sudo()
+        for order in orders:
+            # the review lines with their values in one query (the engine's read)
+            order._crr_fetch_review_lines()
+        orders = orders.filtered(lambda o: o.state == "sale" and o.review_line_ids)
         if not orders:
             return
         done = {(ack.order_id.id, ack.department_id.id) for ack in orders.crr_distribution_ids}
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        todo_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("sale.order")
-        vals_list, activity_vals = [], []
-        for order in orders:
-            departments = (order.review_line_ids.department_id | order.requirement_ids.department_id).filtered(
+        # mail.activity precomputes its res_model from this record: its name is known, its row need not be read
+        self.env["ir.model"].browse(model_id)._update_cache({"model": "sale.order"}, validate=False)
+        concerned = {
+            order: (order.review_line_ids.department_id | order.requirement_ids.department_id).filtered(
                 lambda d, o=order: d.active and d.company_id == o.company_id
             )
-            for department in departments.sorted():
+            for order in orders
+        }
+        # the departments' active members in one query (and what the to-dos read of them)
+        members = self.env["crr.department"].sudo().union(*concerned.values())._crr_active_reviewers()
+        vals_list, activity_vals = [], []
+        for order in orders:
+            for department in concerned[order].sorted():
                 if (order.id, department.id) in done:
                     continue
                 vals_list.append({"notice_type": "distribution", "order_id": order.id, "department_id": department.id})
-                user = department.head_id or department.user_ids[:1]
+                user = department._crr_todo_user(members[department.id])
                 activity_vals.append(user and {
                     "res_model_id": model_id,
                     "res_id": order.id,
-                    "activity_type_id": todo.id if todo else False,
+                    "activity_type_id": todo_id or False,
                     "user_id": user.id,
                     "summary": self.env._("Acknowledge the order distribution (%(department)s)",
                                           department=department.name),
@@ -80,7 +91,9 @@ class SaleOrder(models.Model):
             # in the order's chatter at once; the departments' members are notified by the engine's job (inbox or
             # e-mail, within a minute), out of the confirmation's transaction
             order._message_log(body=body)
-            Notice._crr_queue(order, body, order_acks.department_id.user_ids)
+            Notice._crr_queue(
+                order, body, self.env["res.users"].union(*(members[d.id] for d in order_acks.department_id))
+            )
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """The to-dos of the order distribution do not subscribe their assignees (``_crr_distribute``)."""
