@@ -1,6 +1,12 @@
+import logging
+
 from odoo import api, fields, models
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
+
+_logger = logging.getLogger(__name__)
+
+DISTRIBUTION_ACTION = "the confirmation of the reviewed order (then the distribution job)"
 
 
 class SaleOrder(models.Model):
@@ -17,6 +23,21 @@ class SaleOrder(models.Model):
     crr_distribution_pending_count = fields.Integer(
         string="Distribution To Acknowledge", compute="_compute_crr_distribution_pending_count"
     )
+    crr_distribution_due = fields.Boolean(
+        string="Distribution Being Sent",
+        readonly=True,
+        copy=False,
+        help="Confirmed reviewed order whose distribution to the departments the job \"Requirement Review: "
+        "distribute the confirmed orders\" sends within a minute of the confirmation.",
+    )
+
+    _crr_distribution_due_idx = models.Index("(id) WHERE crr_distribution_due")
+
+    def _register_hook(self):
+        # an action-only field (crr.record.guard.mixin), whichever extension of sale.order defines the fields last
+        cls = type(self)
+        cls._crr_action_fields = {**cls._crr_action_fields, "crr_distribution_due": DISTRIBUTION_ACTION}
+        return super()._register_hook()
 
     @api.depends("crr_distribution_ids.state")
     def _compute_crr_distribution_pending_count(self):
@@ -26,9 +47,37 @@ class SaleOrder(models.Model):
             )
 
     def _action_confirm(self):
+        """The reviewed orders confirmed are distributed by a job, within a minute, out of the confirmation's
+        transaction (the notices, the departments' to-dos and the note cost as much as the confirmation itself):
+        here they are marked (in the confirmation's own UPDATE) and the job is triggered."""
         result = super()._action_confirm()
-        self._crr_distribute()
+        due = self.sudo().filtered(lambda o: o.state == "sale" and o.review_round)
+        if due:
+            with crr_scope():
+                due.write({"crr_distribution_due": True})
+            cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+                "customer_requirement_review.ir_cron_crr_order_distribution", raise_if_not_found=False
+            )
+            if cron_id:
+                # as ir.cron._trigger does, without reading the job's row (its id is cached with its external id)
+                self.env["ir.cron.trigger"].sudo().create({"cron_id": cron_id, "call_at": fields.Datetime.now()})
+                self.env.cr.postcommit.add(self.env["ir.cron"]._notifydb)
         return result
+
+    @api.model
+    def _cron_crr_distribute(self, limit=200):
+        """Distribute the confirmed reviewed orders marked at their confirmation (each in its own savepoint: an
+        order that fails is logged and tried again at the next run, the others are distributed)."""
+        orders = self.sudo().search([("crr_distribution_due", "=", True)], limit=limit, order="id")
+        for order in orders:
+            try:
+                with self.env.cr.savepoint():
+                    order._crr_distribute()
+                    with crr_scope():
+                        order.write({"crr_distribution_due": False})
+            except Exception:
+                _logger.exception("the distribution of %s failed; tried again at the next run", order.name)
+        return len(orders)
 
     def _crr_distribute(self):
         """Send the confirmed reviewed orders to every department concerned (internal flow, after the

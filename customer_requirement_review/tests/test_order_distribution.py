@@ -30,6 +30,15 @@ class TestOrderDistribution(CrrReviewCommon, HttpCase):
         self.assertEqual(self.order.review_state, "approved")
         self.order.with_user(self.salesperson).action_confirm()
         self.assertEqual(self.order.state, "sale")
+        # distributed by the job the confirmation triggered (within a minute)
+        self.assertTrue(self.order.crr_distribution_due)
+        self.assertFalse(self.order.crr_distribution_ids)
+        cron = self.env.ref("customer_requirement_review.ir_cron_crr_order_distribution")
+        self.assertTrue(self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", cron.id)]))
+        self.assertEqual(self.env["sale.order"]._cron_crr_distribute(), 1)
+        self.assertFalse(self.order.crr_distribution_due)
+        self.assertEqual(self.env["sale.order"]._cron_crr_distribute(), 0)
+        self.order.invalidate_recordset(["crr_distribution_ids"])
         return self.order.crr_distribution_ids
 
     def _rpc(self, user, model, method, *args, **kwargs):
@@ -102,6 +111,8 @@ class TestOrderDistribution(CrrReviewCommon, HttpCase):
         self.company.crr_review_mode = "off"
         order = self._order()
         order.with_user(self.salesperson).action_confirm()
+        self.assertFalse(order.crr_distribution_due)
+        self.env["sale.order"]._cron_crr_distribute()
         self.assertFalse(order.crr_distribution_ids)
 
     def test_xmlrpc_no_forgery(self):
