@@ -118,17 +118,18 @@ class CrrDepartment(models.Model):
         serves the scheduling of their activities, not a display).
 
         One query. It also gives what ``mail.activity`` reads of the users it assigns (their partner and
-        its time zone): these go to the record cache, so that scheduling the reviewers' activities does not
-        read the users' and partners' rows, which are wide, in two more queries.
+        its time zone) and what the review request mails read of them (their e-mail address): these go to the
+        record cache, so that scheduling the reviewers' activities and mails does not read the users' and
+        partners' rows, which are wide (the partners one by one: they are not read together).
         """
         if not self:
             return {}
         self.flush_model(["user_ids"])
         self.env["res.users"].flush_model(["active", "share", "partner_id"])
-        self.env["res.partner"].flush_model(["tz"])
+        self.env["res.partner"].flush_model(["tz", "email"])
         self.env.cr.execute(
             """
-            SELECT rel.department_id, users.id, users.partner_id, partner.tz
+            SELECT rel.department_id, users.id, users.partner_id, partner.tz, partner.email
               FROM crr_department_res_users_rel rel
               JOIN res_users users ON users.id = rel.user_id
               JOIN res_partner partner ON partner.id = users.partner_id
@@ -140,11 +141,11 @@ class CrrDepartment(models.Model):
         Users = self.env["res.users"].sudo()
         Partner = self.env["res.partner"].sudo()
         reviewer_ids = {department_id: [] for department_id in self.ids}
-        for department_id, user_id, partner_id, tz in self.env.cr.fetchall():
+        for department_id, user_id, partner_id, tz, email in self.env.cr.fetchall():
             reviewer_ids[department_id].append(user_id)
             # the values just read from the flushed tables: the cache cannot hold other ones
             Users.browse(user_id)._update_cache({"partner_id": partner_id}, validate=False)
-            Partner.browse(partner_id)._update_cache({"tz": tz}, validate=False)
+            Partner.browse(partner_id)._update_cache({"tz": tz, "email": email}, validate=False)
         return {department_id: Users.browse(user_ids) for department_id, user_ids in reviewer_ids.items()}
 
     def _crr_todo_user(self, reviewers=None, exclude=None):

@@ -105,6 +105,10 @@ class CrrReviewLine(models.Model):
         if not recipients:
             return self.env["mail.mail"]
         qweb = self.env["ir.qweb"].sudo()
+        # what the mails read of their recipients, for all of them at once (not one user and partner at a time)
+        users = self.env["res.users"].sudo().union(*recipients.values())
+        users.fetch(["login", "partner_id"])
+        users.partner_id.fetch(["name", "email", "lang"])
         vals_list = [
             line.sudo()._crr_review_request_mail_vals(user, qweb=qweb)
             for line, users in recipients.items()

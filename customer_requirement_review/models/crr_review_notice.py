@@ -1,4 +1,5 @@
-"""The engine's outbox: who is told of the end of a review round, sent out of the decision's transaction."""
+"""The engine's outbox: who is told of the end of a review round (or of an order's distribution), sent out of the
+deciding transaction."""
 
 import logging
 
@@ -8,19 +9,20 @@ from .crr_record_guard_mixin import crr_flag, crr_scope
 
 _logger = logging.getLogger(__name__)
 
-NOTICE_ACTION = "the end of a review round (the decision that ends it)"
+NOTICE_ACTION = "the end of a review round or the confirmation of a reviewed order"
 
 
 class CrrReviewNotice(models.Model):
-    """One row per person to tell of the result of a review round (the salesperson of an order, the requester
-    of a change request...). The decision that ends the round logs the result in the subject's chatter at once
-    (one entry with the status change) and writes these rows; the job "Requirement Review: send the review
-    results" notifies each person (inbox or e-mail, as they chose) within a minute, triggered by the decision,
-    and then removes the rows (an outbox: the record of the decision is the review line, its tracking and the
-    subject's chatter entry). A decision so writes two rows instead of rendering and sending a notification."""
+    """One row per person to tell of the result of a review round (the salesperson of an order), or of the
+    distribution of a confirmed order (the members of the departments concerned). The deciding transaction logs
+    the text in the document's chatter at once and writes these rows; the job "Requirement Review: send the
+    review notices" notifies the people (inbox or e-mail, as each chose) within a minute, triggered by that
+    transaction, then removes the rows (an outbox: the record of the decision is the review line, its tracking
+    and the document's chatter entry). A decision so writes two rows instead of rendering and sending a
+    notification."""
 
     _name = "crr.review.notice"
-    _description = "Review Result to Notify"
+    _description = "Review Notice to Send"
     _inherit = ["crr.record.guard.mixin"]
     _order = "id"
 
@@ -45,7 +47,7 @@ class CrrReviewNotice(models.Model):
 
     def _crr_kept_message(self):
         if self and not crr_flag("action"):
-            return self.env._("The review results waiting to be notified are sent and removed by their job only.")
+            return self.env._("The review notices waiting to be sent are sent and removed by their job only.")
         return None
 
     @api.model
@@ -79,23 +81,25 @@ class CrrReviewNotice(models.Model):
 
     @api.model
     def _cron_send(self, limit=1000):
-        """Notify the review results waiting, oldest first, then remove them."""
+        """Notify the notices waiting, oldest first (one notification per document and text, to all its
+        recipients), then remove them. Returns the number of notices sent."""
         notices = self.sudo().search([], limit=limit)
-        for notice in notices:
-            record = self.env[notice.res_model].sudo().browse(notice.res_id).exists() \
-                if notice.res_model in self.env else None
-            if record:
-                # an internal notice: never shown to the customer, whose portal link is not prepared either
-                with crr_scope("internal_note"):
-                    record.message_notify(
-                        body=notice.body,
-                        partner_ids=(notice.partner_id or notice.user_id.partner_id).ids,
-                        # the decider, who queued the notice
-                        author_id=notice.create_uid.partner_id.id or None,
-                        subject=record.display_name,
-                    )
-            else:
-                _logger.info("review result of a removed %s #%s not notified", notice.res_model, notice.res_id)
+        for (model, res_id, body, author), group in notices.grouped(
+            lambda notice: (notice.res_model, notice.res_id, notice.body, notice.create_uid)
+        ).items():
+            record = self.env[model].sudo().browse(res_id).exists() if model in self.env else None
+            if not record:
+                _logger.info("notice of a removed %s #%s not sent", model, res_id)
+                continue
+            # an internal notice: never shown to the customer, whose portal link is not prepared either
+            with crr_scope("internal_note"):
+                record.message_notify(
+                    body=body,
+                    partner_ids=(group.partner_id | group.user_id.partner_id).ids,
+                    # the user who queued it (the decider, the one who confirmed the order)
+                    author_id=author.partner_id.id or None,
+                    subject=record.display_name,
+                )
         with crr_scope():
             notices.unlink()
         return len(notices)

@@ -30,6 +30,15 @@ class TestOrderDistribution(CrrReviewCommon, CrrRpcMixin, HttpCase):
         self.assertEqual(self.order.review_state, "approved")
         self.order.with_user(self.salesperson).action_confirm()
         self.assertEqual(self.order.state, "sale")
+        # distributed by the job the confirmation triggered (within a minute)
+        self.assertTrue(self.order.crr_distribution_due)
+        self.assertFalse(self.order.crr_distribution_ids)
+        cron = self.env.ref("customer_requirement_review.ir_cron_crr_order_distribution")
+        self.assertTrue(self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", cron.id)]))
+        self.assertEqual(self.env["sale.order"]._cron_crr_distribute(), 1)
+        self.assertFalse(self.order.crr_distribution_due)
+        self.assertEqual(self.env["sale.order"]._cron_crr_distribute(), 0)
+        self.order.invalidate_recordset(["crr_distribution_ids"])
         return self.order.crr_distribution_ids
 
     def _activities(self, ack):
@@ -45,6 +54,22 @@ class TestOrderDistribution(CrrReviewCommon, CrrRpcMixin, HttpCase):
         self.assertEqual(set(acks.mapped("state")), {"pending"})
         self.assertFalse(acks.change_request_id)
         self.assertEqual(self.order.crr_distribution_pending_count, len(acks))
+        # the departments' members are told by the engine's job (not made followers of the order by their to-do)
+        members = acks.department_id.user_ids
+        self.assertFalse(members.partner_id & self.order.message_partner_ids)
+        Notice = self.env["crr.review.notice"].sudo()
+        notices = Notice.search([("res_model", "=", "sale.order"), ("res_id", "=", self.order.id),
+                                 ("body", "ilike", "distributed")])
+        self.assertEqual(notices.user_id, members)
+        Notice._cron_send()
+        sent = self.env["mail.message"].sudo().search(
+            [("model", "=", "sale.order"), ("res_id", "=", self.order.id), ("message_type", "=", "user_notification"),
+             ("body", "ilike", "distributed")]
+        )
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent.notification_ids.res_partner_id, members.partner_id)
+        self.assertNotIn(self.customer, sent.notification_ids.res_partner_id)
+        self.assertFalse(notices.exists())
         # one to-do per department, for its member
         logistics = acks.filtered(lambda ack: ack.department_id.code == "logistics")
         self.assertEqual(logistics.activity_id.user_id, self.reviewers["logistics"])
@@ -83,6 +108,8 @@ class TestOrderDistribution(CrrReviewCommon, CrrRpcMixin, HttpCase):
         self.company.crr_review_mode = "off"
         order = self._order()
         order.with_user(self.salesperson).action_confirm()
+        self.assertFalse(order.crr_distribution_due)
+        self.env["sale.order"]._cron_crr_distribute()
         self.assertFalse(order.crr_distribution_ids)
 
     def test_xmlrpc_no_forgery(self):

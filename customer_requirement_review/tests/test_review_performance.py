@@ -5,9 +5,11 @@ from odoo.tests import new_test_user, tagged
 from .common_review import CrrReviewCommon
 
 # query ceilings (see test_decisions_cost_no_query_per_member)
-REQUEST_QUERIES = 52  # with the one search of the substitutions in force (their substitutes get the mail)
+REQUEST_QUERIES = 50  # with the one search of the substitutions in force (their substitutes get the mail)
 APPROVE_QUERIES = 9
 FINAL_QUERIES = 20
+# the confirmation is sale's and stock's own (the delivery); the distribution to the departments is a job's
+CONFIRM_QUERIES = 150
 
 
 @tagged("post_install", "-at_install")
@@ -104,6 +106,26 @@ class TestReviewPerformance(CrrReviewCommon):
         self.assertLessEqual(one["approve"], APPROVE_QUERIES, one)
         self.assertLessEqual(one["final"], FINAL_QUERIES, one)
         self.assertLessEqual(one["request"], REQUEST_QUERIES, one)
+        self.assertLessEqual(one["confirm"], CONFIRM_QUERIES, one)
+
+    def test_request_costs_no_query_per_department(self):
+        """Asking six departments at once costs what asking two does: their reviewers (activities, review request
+        mails with their e-mail addresses) are read in one query, whatever the number of departments."""
+        Rule = self.env["crr.review.rule"]
+        codes = ["sales", "production", "quality", "procurement", "logistics", "finance"]
+        for code in codes:
+            self.reviewers[code].email = f"{code}@crr-perf.example.com"
+        counts = {}
+        for n in (2, 2, 6):  # the first pass warms the caches up
+            Rule.search([("company_id", "=", self.company.id)]).active = False
+            Rule.create({
+                "name": f"{n} departments", "domain": "[]", "contract_type": "regular",
+                "department_ids": [Command.set([self.dep[code].id for code in codes[:n]])],
+            })
+            order = self._order(products=[self.good])
+            counts[n] = self._count(lambda order=order: order.with_user(self.salesperson).action_request_review())
+            self.assertEqual(len(order._crr_round_lines()), n)
+        self.assertLessEqual(counts[6] - counts[2], 1, counts)
 
     def test_decision_writes_no_shared_row(self):
         """The final decision writes neither the customer's partner nor the company (rows shared between
