@@ -24,7 +24,8 @@ DEFAULT_WIDTHS = {
     "boolean": 9,
 }
 
-# Deflate level of the package: 1 compresses a register's XML about 3 times faster than zlib's default (6)
+# Deflate level of the package: 1 compresses a register's XML about 3 times faster than zlib's default (6), for a
+# file about 1.3 times larger
 ZIP_LEVEL = 1
 EXCEL_EPOCH = datetime(1899, 12, 31)
 HOUR_END = timedelta(minutes=59, seconds=59, microseconds=999999)
@@ -151,8 +152,9 @@ class CrrXlsxExport(models.AbstractModel):
         header row, frozen header, autofilter, document properties. The data rows, which are millions of
         cells in a large register, are written by ``_crr_write_sheet`` as the XML xlsxwriter writes for
         them (inline strings, the same cell styles), each sheet's rows to a temporary file, and put into
-        the sheets' XML when the package is zipped again (deflate at a low level: the zip was a fifth of
-        the time). Memory stays constant: a row at a time, a chunk of rows in the buffer.
+        the sheets' XML when the package is zipped again (deflate level 1: about 3 times quicker than the
+        default level on a register's XML, for a file about 1.3 times larger). Memory stays constant: a row at
+        a time, a chunk of rows in the buffer.
         """
         import xlsxwriter  # optional dependency, imported when used
 
