@@ -71,14 +71,14 @@ def _insert_review_lines(env, order_ids, count, departments, reviewers, requeste
         INSERT INTO crr_review_line (
             order_id, company_id, department_id, sequence, is_final_approval, round, is_current_round, state,
             requested_by_id, request_date, deadline, reviewer_id, decision_date, decision_days, carried_over,
-            create_uid, create_date, write_uid, write_date)
+            escalation_level, create_uid, create_date, write_uid, write_date)
         SELECT src.order_id, dep.company_id, dep.id, dep.sequence, dep.is_final_approval, 1, TRUE, src.state,
                %(requester)s, src.request_date, (src.request_date + interval '3 days')::date,
                CASE WHEN src.state IN ('approved', 'rejected') THEN dep.reviewer END,
                CASE WHEN src.state IN ('approved', 'rejected')
                     THEN src.request_date + ((src.g %% 97) / 10.0) * interval '1 day' END,
                CASE WHEN src.state IN ('approved', 'rejected') THEN round((src.g %% 97) / 10.0, 2) ELSE 0 END,
-               FALSE, %(requester)s, now(), %(requester)s, now()
+               FALSE, 'none', %(requester)s, now(), %(requester)s, now()
           FROM src JOIN dep ON dep.k = src.k
         """,
         {
