@@ -12,6 +12,7 @@ import contextlib
 import inspect
 import xmlrpc.client
 
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.service.model import get_public_method
@@ -114,6 +115,7 @@ class TestReliabilityRpcSweep(CrrChangeRequestCommon, CrrRpcMixin, HttpCase):
         survey = env.ref("customer_requirement_review.crr_satisfaction_survey")
         for half in ("h1", "h2"):
             env["crr.satisfaction.campaign"].create({"year": 2026, "half": half, "survey_id": survey.id})
+        cls._more_fixtures()
         # the records watched after a refused call: those the sweep gives as its two records
         cls.watched = {
             "sale.order": cls.in_review | cls.quotes | cls.confirmed,
@@ -121,6 +123,68 @@ class TestReliabilityRpcSweep(CrrChangeRequestCommon, CrrRpcMixin, HttpCase):
             "crr.change.request": cls.changes,
             "crr.complaint": cls.complaints,
         }
+
+    @classmethod
+    def _more_fixtures(cls):
+        """Two records of the other documents (created as superuser), and two of each wizard (created by the
+        administrator: a wizard is read by its creator only)."""
+        env = cls.env
+        lines = cls.in_review.review_line_ids.sorted("id")
+        for index in range(2):
+            env["crr.customer.contact"].create(
+                {"subject": f"Visit {index}", "contact_type": "visit", "partner_id": cls.customer.id})
+            env["crr.legal.requirement"].create({"name": f"GB/T 2657{index}", "responsible_id": cls.dep["quality"].id})
+            env["crr.sample.request"].create(
+                {"partner_id": cls.customer.id, "product_id": cls.new_good.id, "quantity": 2, "cost": 150.0})
+            env["crr.trial.request"].create(
+                {"partner_id": cls.customer.id, "product_id": cls.new_good.id, "quantity": 2, "purpose": "Bench"})
+            env["crr.first.batch.review"].create({"order_id": cls.confirmed[index].id})
+            env["crr.field.service"].create({"complaint_id": cls.complaints[index].id})
+            env["crr.quality.investigation"].create({"complaint_id": cls.complaints[index].id})
+        item = env["crr.checklist.item"].search([], limit=1)
+        # records made by the module's flows: created as those flows create them
+        with crr_scope():
+            for index in range(2):
+                env["crr.change.acknowledgement"].create({
+                    "order_id": cls.confirmed[index].id, "change_request_id": cls.changes[index].id,
+                    "department_id": cls.dep["production"].id,
+                })
+                env["crr.review.line.check"].create({"line_id": lines[index].id, "item_id": item.id})
+                if "crr.complaint.return" in env:  # the Inventory bridge
+                    env["crr.complaint.return"].create(
+                        {"complaint_id": cls.complaints[index].id, "product_id": cls.good.id})
+                    env["crr.customer.property"].create(
+                        {"description": f"Mould {index}", "partner_id": cls.customer.id})
+                    env["crr.delivery.countermeasure"].create({"order_id": cls.confirmed[index].id})
+        tender = cls._order(order_source="tender")
+        proposals = env["crr.project.proposal"]
+        for index in range(2):
+            proposals |= env["crr.project.proposal"].create({
+                "title": f"Pump station {index}", "order_id": tender.id, "partner_id": cls.customer.id,
+                "scope": "12 pumps and commissioning", "estimated_amount": 48000,
+            })
+        for year in (2030, 2031):
+            env["crr.capability.commitment"].create({
+                "year": year, "department_ids": [Command.set([cls.dep["technical"].id])],
+                "line_ids": [Command.create({"product_id": cls.good.id, "specification": "Ratio 1:5 to 1:50"})],
+            })
+        requirements = env["crr.requirement"].search([("order_id", "in", cls.quotes.ids)])
+        wizards = {
+            "crr.review.reopen.wizard": [{"line_id": line.id, "reason": "Price changed"} for line in lines[:2]],
+            "crr.review.decision.wizard": [
+                {"line_id": line.id, "decision": "rejected", "opinion": "No capacity"} for line in lines[:2]],
+            "crr.requirement.resolve.wizard": [
+                {"requirement_id": requirement.id, "resolution": "Agreed"} for requirement in requirements],
+            "crr.contract.type.wizard": [
+                {"order_id": order.id, "contract_type": "regular", "reason": "Repeat part"} for order in cls.in_review],
+            "crr.conclusion.wizard": [{"order_id": order.id} for order in cls.in_review],
+            "crr.management.review.wizard": [{}, {}],
+            "crr.sample.refuse.wizard": [{"reason": "No stock"}, {"reason": "No stock"}],
+            "crr.project.proposal.approve.wizard": [
+                {"proposal_id": proposal.id, "project_manager_id": cls.manager.id} for proposal in proposals],
+        }
+        for model, vals_list in wizards.items():
+            env[model].with_user(cls.admin_user).create(vals_list)
 
     # -- what is swept ---------------------------------------------------------------------------------
     def _module_methods(self):
@@ -159,8 +223,6 @@ class TestReliabilityRpcSweep(CrrChangeRequestCommon, CrrRpcMixin, HttpCase):
                 records = self.in_review
             return records.ids[:2]
         Model = self.env[model].sudo().with_context(active_test=False)
-        if Model._transient:
-            return None
         ids = Model.search([], limit=2, order="id desc").ids
         return ids if len(ids) == 2 else None
 
