@@ -142,7 +142,8 @@ class TestReliabilityRpcSweep(CrrChangeRequestCommon, CrrRpcMixin, HttpCase):
             env["crr.field.service"].create({"complaint_id": cls.complaints[index].id})
             env["crr.quality.investigation"].create({"complaint_id": cls.complaints[index].id})
         item = env["crr.checklist.item"].search([], limit=1)
-        # records made by the module's flows: created as those flows create them
+        # records made by the module's flows: created as those flows create them (a sample round is made only for
+        # an approved sample request: its methods meet no records, an unknown id and a junk id, not two records)
         with crr_scope():
             for index in range(2):
                 env["crr.change.acknowledgement"].create({
