@@ -620,7 +620,7 @@ class CrrChangeRequest(models.Model):
         return departments.filtered(lambda department: department.active and department.company_id == flow.company_id)
 
     def action_view_acknowledgements(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_requirement_review.action_crr_change_acknowledgement"
@@ -666,7 +666,7 @@ class CrrChangeRequest(models.Model):
 
     # -- navigation / report -------------------------------------------------------------------
     def action_open_order(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",

@@ -533,6 +533,7 @@ class CrrComplaint(models.Model):
         """Send the reply (tab Reply) to the customer as a comment of the complaint: e-mailed to the
         customer's followers and shown in the portal thread; records the reply date. Sales replies to the
         customer (the procedures), as do the reviewers who handle the complaint."""
+        self._crr_check_ids(self)
         if not (
             self.env.su
             or self.env.user.has_group("customer_requirement_review.group_crr_reviewer")
@@ -735,7 +736,7 @@ class CrrComplaint(models.Model):
         return True
 
     def action_view_actions(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "customer_requirement_review.action_crr_complaint_action"

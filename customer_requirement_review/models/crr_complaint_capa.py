@@ -380,6 +380,7 @@ class CrrComplaint(models.Model):
         return True
 
     def action_start_actions(self):
+        self._crr_check_ids(self)
         unapproved = self.filtered(
             lambda c: c.company_id.crr_capa_plan_approval and c.plan_state != "approved")
         if unapproved:
@@ -524,7 +525,7 @@ class CrrComplaint(models.Model):
     # navigation
     # ------------------------------------------------------------------------------------------------
     def action_view_investigations(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "customer_requirement_review.action_crr_quality_investigation")
         action["domain"] = [("complaint_id", "=", self.id)]
@@ -534,7 +535,7 @@ class CrrComplaint(models.Model):
         return action
 
     def action_view_field_services(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_field_service")
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {"create": False}

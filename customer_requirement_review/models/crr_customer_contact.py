@@ -90,6 +90,7 @@ class CrrCustomerContact(models.Model):
             record.sudo().follow_up_activity_id = activity
 
     def action_schedule_follow_up(self):
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
         for record in self:
             if not (record.follow_up_user_id and record.follow_up_date):
                 raise UserError(

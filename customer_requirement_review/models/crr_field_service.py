@@ -85,6 +85,7 @@ class CrrFieldService(models.Model):
 
     def action_done(self):
         """Report the visit: who went, when they arrived, what they found and did."""
+        self._crr_check_ids(self)
         self._crr_check_handler()
         for service in self:
             if service.state != "planned":
@@ -110,6 +111,7 @@ class CrrFieldService(models.Model):
         return True
 
     def action_cancel(self):
+        self._crr_check_ids(self)
         self._crr_check_handler()
         if any(service.state != "planned" for service in self):
             raise UserError(self.env._("Only a planned field service can be cancelled."))

@@ -116,6 +116,7 @@ class CrrFirstBatchReview(models.Model):
         return True
 
     def action_fail(self):
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
         for review in self:
             if not (review.conclusion or "").strip():
                 raise UserError(self.env._("Write the conclusion of %(name)s first.", name=review.name))

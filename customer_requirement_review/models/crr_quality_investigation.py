@@ -80,6 +80,7 @@ class CrrQualityInvestigation(models.Model):
 
     def action_done(self):
         """Conclude the investigation: its findings and conclusion are required."""
+        self._crr_check_ids(self)
         self._crr_check_handler()
         for investigation in self:
             if investigation.state != "open":
@@ -104,6 +105,7 @@ class CrrQualityInvestigation(models.Model):
         return True
 
     def action_cancel(self):
+        self._crr_check_ids(self)
         self._crr_check_handler()
         if any(investigation.state != "open" for investigation in self):
             raise UserError(self.env._("Only a quality investigation in progress can be cancelled."))

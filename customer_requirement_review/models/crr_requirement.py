@@ -117,7 +117,7 @@ class CrrRequirement(models.Model):
 
     def action_open_resolve_wizard(self):
         """Resolve the deviation in a dialog (the resolution, then the deficiency closed)."""
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",

@@ -680,14 +680,16 @@ class CrrReviewLine(models.Model):
 
     def action_open_approve_wizard(self):
         """Approve with conditions (opinion and conditions in a dialog)."""
+        self._crr_check_single(self)
         return self._crr_decision_wizard("approved")
 
     def action_open_reject_wizard(self):
         """Reject (opinion in a dialog)."""
+        self._crr_check_single(self)
         return self._crr_decision_wizard("rejected")
 
     def action_open_reopen_wizard(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",
@@ -699,7 +701,7 @@ class CrrReviewLine(models.Model):
         }
 
     def action_open_order(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",

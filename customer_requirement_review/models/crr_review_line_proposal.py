@@ -28,7 +28,7 @@ class CrrReviewLine(models.Model):
 
     def action_crr_open_project_proposal(self):
         """The project proposal of the line (the general manager approves it there, naming the project manager)."""
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",

@@ -286,7 +286,7 @@ class CrrSampleRequest(models.Model):
         return True
 
     def action_open_refuse_wizard(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Refuse Sample Request"),
@@ -320,7 +320,7 @@ class CrrSampleRequest(models.Model):
 
     def action_preview_sample(self):
         """The sample as the customer sees it on the portal (and signs it there)."""
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}
 
     def action_print_approval_form(self):

@@ -118,18 +118,21 @@ class CrrSampleRound(models.Model):
         request._crr_round_decided(self)
 
     def action_customer_approve(self):
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
         self._crr_check_verdict_allowed()
         for sample_round in self:
             sample_round._crr_set_verdict("approved")
         return True
 
     def action_customer_rework(self):
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
         self._crr_check_verdict_allowed()
         for sample_round in self:
             sample_round._crr_set_verdict("rework")
         return True
 
     def action_customer_reject(self):
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
         self._crr_check_verdict_allowed()
         for sample_round in self:
             sample_round._crr_set_verdict("rejected")

@@ -580,6 +580,7 @@ class CrrSatisfactionCampaign(models.Model):
         """The results and improvements go to the management representative, then the general manager: a new
         round of the results' review (the general manager's line opens once the management representative
         approved)."""
+        self._crr_check_ids(self)
         self.check_access("write")
         self._crr_check_state(("sent",), self.env._("Submit for Approval"))
         vals_list, previous = [], self.env["crr.review.line"]
@@ -616,6 +617,7 @@ class CrrSatisfactionCampaign(models.Model):
 
     def action_approve_gm(self):
         """The general manager approves the results checked by the management representative (their line)."""
+        self._crr_check_ids(self)
         self._crr_check_state(("to_approve",), self.env._("Approve (General Manager)"))
         self._crr_current_lines("general_manager").with_env(self.env).action_approve()
         return True
@@ -623,6 +625,7 @@ class CrrSatisfactionCampaign(models.Model):
     def action_send_back(self):
         """The management representative or the general manager sends the results back, with remarks (they
         reject their review line)."""
+        self._crr_check_ids(self)
         self._crr_check_state(("to_approve",), self.env._("Send Back"))
         for campaign in self:
             if not (campaign.approval_note or "").strip():
@@ -649,7 +652,7 @@ class CrrSatisfactionCampaign(models.Model):
         return True
 
     def action_view_scores(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_satisfaction_score")
         action["domain"] = [("campaign_id", "=", self.id)]

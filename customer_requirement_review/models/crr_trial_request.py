@@ -172,7 +172,7 @@ class CrrTrialRequest(models.Model):
         return True
 
     def action_open_refuse_wizard(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Refuse Trial Use"),
@@ -184,6 +184,7 @@ class CrrTrialRequest(models.Model):
 
     def action_deliver(self):
         """The product leaves the company for the trial: only with the general manager's approval."""
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
         self.check_access("write")
         for trial in self:
             if trial.state != "approved" or not trial.sudo().review_line_ids.filtered(

@@ -26,7 +26,7 @@ class ResPartner(models.Model):
             )
 
     def action_view_crr_complaints(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self.env["crr.guard.mixin"]._crr_check_records(self, "read")
         commercial = self.commercial_partner_id
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_complaint")
@@ -75,7 +75,7 @@ class ResPartner(models.Model):
             partner.crr_satisfaction_trend = latest.crr_score_change if latest and latest.crr_previous_input_id else 0.0
 
     def action_view_crr_satisfaction(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self.env["crr.guard.mixin"]._crr_check_records(self, "read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_satisfaction_score")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]

@@ -124,7 +124,7 @@ class ResPartner(models.Model):
             partner.crr_open_complaint_count = counts.get(partner.commercial_partner_id.id, 0)
 
     def action_view_crr_contacts(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         customer = self.commercial_partner_id
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_customer_contact")
         action["domain"] = [("partner_id", "=", customer.id)]

@@ -22,7 +22,7 @@ class ResPartner(models.Model):
             partner.crr_substance_declaration_count = counts.get(partner._origin, 0)
 
     def action_view_crr_substance_declarations(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self.env["crr.guard.mixin"]._crr_check_records(self, "read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_requirement_review.action_crr_substance_declaration"

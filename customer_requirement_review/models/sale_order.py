@@ -382,6 +382,8 @@ class SaleOrder(models.Model):
     def action_quotation_send(self):
         # pro-forma invoices too: a client may send any context key
         self._crr_door("read")
+        if not self:
+            raise UserError(self.env._("Select the quotations or orders to send (none was given)."))
         self._crr_check_send_allowed()
         return super().action_quotation_send()
 
@@ -460,7 +462,7 @@ class SaleOrder(models.Model):
         return self.env["crr.guard.mixin"]._crr_check_records(self, operation)
 
     def action_view_review_lines(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_review_line")
         action["domain"] = [("order_id", "=", self.id)]
@@ -468,7 +470,7 @@ class SaleOrder(models.Model):
         return action
 
     def action_open_contract_type_wizard(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         return {
             "type": "ir.actions.act_window",
@@ -499,7 +501,7 @@ class SaleOrder(models.Model):
             order.crr_complaint_count = counts.get(order, 0)
 
     def action_view_crr_complaints(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_complaint")
         action["domain"] = [("order_id", "=", self.id)]

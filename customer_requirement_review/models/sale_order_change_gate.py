@@ -33,7 +33,7 @@ class SaleOrder(models.Model):
 
     def action_request_change(self):
         """Open a new draft change request of the order (refused while another one is open)."""
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         self._crr_check_change_allowed()
         open_request = self.env["crr.change.request"].search(
@@ -51,7 +51,7 @@ class SaleOrder(models.Model):
         }
 
     def action_view_change_requests(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_change_request")
         action["domain"] = [("order_id", "=", self.id)]

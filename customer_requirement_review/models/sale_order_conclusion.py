@@ -149,7 +149,7 @@ class SaleOrder(models.Model):
 
     def action_crr_decline_letter(self):
         """The mail composer with the letter telling the customer that the order cannot be accepted."""
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         if self.crr_conclusion != "decline":
             raise UserError(self.env._("%(order)s is not declined: there is no letter to send.", order=self.name))
@@ -172,7 +172,7 @@ class SaleOrder(models.Model):
         }
 
     def action_crr_open_conclusion_wizard(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         return {
             "type": "ir.actions.act_window",

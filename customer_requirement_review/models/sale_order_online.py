@@ -254,6 +254,7 @@ class SaleOrder(models.Model):
         return None
 
     def action_confirm(self):
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
         if self.env.su:
             # Odoo acting for a customer, a cron, another app or an automated action: no salesperson confirms
             confirmable = self._crr_confirm_without_salesperson("system")

@@ -178,7 +178,7 @@ class SaleOrder(models.Model):
 
     # -- navigation -----------------------------------------------------------------------------------
     def action_view_crr_sample_requests(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review.action_crr_sample_request")
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {
@@ -188,7 +188,7 @@ class SaleOrder(models.Model):
         return action
 
     def action_view_crr_first_batch_reviews(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "customer_requirement_review.action_crr_first_batch_review"
         )

@@ -42,3 +42,4 @@ from . import test_tender
 from . import test_change_request_kinds
 from . import test_review_salesperson
 from . import test_record_forgery_every_model
+from . import test_reliability_rpc_sweep

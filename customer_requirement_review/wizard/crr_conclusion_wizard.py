@@ -15,7 +15,7 @@ class CrrConclusionWizard(models.TransientModel):
     reason = fields.Text(string="Decline Reason", help="Told to the customer in the letter.")
 
     def action_confirm(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("write")
         if self.conclusion == "decline":
             return self.order_id.action_crr_decline(self.reason or "")

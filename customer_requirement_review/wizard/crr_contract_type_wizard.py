@@ -13,7 +13,7 @@ class CrrContractTypeWizard(models.TransientModel):
     reason = fields.Text(required=True)
 
     def action_confirm(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("write")
         self.order_id.action_override_contract_type(self.contract_type, self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -68,11 +68,11 @@ class CrrManagementReviewWizard(models.TransientModel):
 
     # -- actions -------------------------------------------------------------------------------------
     def action_print_pdf(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         return self.env.ref("customer_requirement_review.action_report_crr_management_review").report_action(self)
 
     def action_print_xlsx(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         return self.env["crr.xlsx.export"]._crr_download_action(self)
 
     # -- XLSX (crr.xlsx.export) ----------------------------------------------------------------------

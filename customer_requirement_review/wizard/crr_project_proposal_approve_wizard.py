@@ -14,5 +14,5 @@ class CrrProjectProposalApproveWizard(models.TransientModel):
     opinion = fields.Text()
 
     def action_confirm(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         return self.proposal_id.action_approve(project_manager_id=self.project_manager_id.id, opinion=self.opinion or None)

@@ -12,7 +12,7 @@ class CrrRequirementResolveWizard(models.TransientModel):
     resolution = fields.Text(string="Deficiency Resolution", required=True)
 
     def action_confirm(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("write")
         self.requirement_id.action_crr_resolve(self.resolution)
         return {"type": "ir.actions.act_window_close"}

@@ -14,7 +14,7 @@ class CrrReviewDecisionWizard(models.TransientModel):
     conditions = fields.Text(help="Conditions attached to the approval (e.g. prepayment, delivery by air).")
 
     def action_confirm(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("write")
         if self.decision == "rejected":
             self.line_id.action_reject(opinion=self.opinion)

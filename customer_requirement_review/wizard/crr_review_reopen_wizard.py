@@ -10,7 +10,7 @@ class CrrReviewReopenWizard(models.TransientModel):
     reason = fields.Text(required=True)
 
     def action_confirm(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("write")
         self.line_id.action_reopen(self.reason)
         return {"type": "ir.actions.act_window_close"}

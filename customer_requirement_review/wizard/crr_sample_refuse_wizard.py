@@ -10,7 +10,7 @@ class CrrSampleRefuseWizard(models.TransientModel):
     reason = fields.Text(required=True)
 
     def action_confirm(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         if self.trial_id:
             return self.trial_id.action_refuse(self.reason)
         return self.request_id.action_refuse(self.reason)

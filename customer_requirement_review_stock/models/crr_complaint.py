@@ -17,7 +17,7 @@ class CrrComplaint(models.Model):
 
     def action_new_return(self):
         """Open a new return of goods for this complaint (its order's delivery, its product and quantity)."""
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("write")
         delivery = self.order_id.picking_ids.filtered(
             lambda p: p.picking_type_code == "outgoing" and p.state == "done"
@@ -36,7 +36,7 @@ class CrrComplaint(models.Model):
         }
 
     def action_view_returns(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id("customer_requirement_review_stock.action_crr_complaint_return")
         action["domain"] = [("complaint_id", "=", self.id)]

@@ -159,7 +159,7 @@ class CrrComplaintReturn(models.Model):
     def action_create_return_picking(self):
         """Quality confirmed the return: create the return picking of the delivery (Odoo's return of a
         transfer), linked to this return and to the complaint."""
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("write")
         self._crr_check_state(("draft",), self.env._("Create Return Picking"))
         origin = self.origin_picking_id or self._crr_default_origin_picking()
@@ -299,7 +299,7 @@ class CrrComplaintReturn(models.Model):
         return None
 
     def action_open_picking(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",

@@ -224,7 +224,7 @@ class CrrCustomerProperty(models.Model):
     def action_report_incident(self):
         """Report loss, damage or unsuitability to the customer: e-mail from the template (posted in the
         chatter, the customer as recipient) and print the report."""
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("write")
         self._crr_check_state(("in_custody",), self.env._("Report to Customer"))
         missing = [
@@ -283,7 +283,7 @@ class CrrCustomerProperty(models.Model):
         return None
 
     def action_open_quants(self):
-        self.ensure_one()
+        self._crr_check_single(self)
         self._crr_check_access("read")
         return {
             "type": "ir.actions.act_window",

@@ -61,7 +61,7 @@ class SaleOrder(models.Model):
         return super()._crr_hold_deliveries(hold)
 
     def action_view_crr_countermeasures(self):
-        self.ensure_one()
+        self.env["crr.guard.mixin"]._crr_check_single(self)
         self._crr_door("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "customer_requirement_review_stock.action_crr_delivery_countermeasure"

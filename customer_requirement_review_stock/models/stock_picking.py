@@ -66,6 +66,7 @@ class StockPicking(models.Model):
             )
 
     def button_validate(self):
+        self.env["crr.guard.mixin"]._crr_check_ids(self)
         self._crr_check_review_hold()
         return super().button_validate()
 
