@@ -72,7 +72,10 @@ class SaleOrder(models.Model):
         for order in orders:
             try:
                 with self.env.cr.savepoint():
-                    order._crr_distribute()
+                    # its note and the departments' to-dos in the salesperson's language, as when the distribution
+                    # was sent by the confirmation itself (the job runs as OdooBot)
+                    lang = order.user_id.lang or order.company_id.partner_id.lang or self.env.lang
+                    order.with_context(lang=lang)._crr_distribute()
                     with crr_scope():
                         order.write({"crr_distribution_due": False})
             except Exception:

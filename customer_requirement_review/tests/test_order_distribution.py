@@ -104,6 +104,16 @@ class TestOrderDistribution(CrrReviewCommon, CrrRpcMixin, HttpCase):
         self.assertIn("o_crr_order_distribution", html)
         self.assertIn(self.reviewers["logistics"].name, html)
 
+    def test_distribution_in_the_salespersons_language(self):
+        """The job (run as OdooBot) writes the note and the departments' to-dos in the salesperson's language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.salesperson.lang = "zh_CN"
+        acks = self._confirm()
+        self.assertTrue(acks)
+        note = self.order.message_ids.filtered(lambda m: m.message_type == "notification" and "分发" in (m.body or ""))
+        self.assertTrue(note, self.order.message_ids.mapped("body"))
+        self.assertIn("确认接收订单分发", acks.activity_id[:1].summary)
+
     def test_order_without_review_not_distributed(self):
         self.company.crr_review_mode = "off"
         order = self._order()
