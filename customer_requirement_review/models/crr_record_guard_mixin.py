@@ -126,7 +126,7 @@ class CrrRecordGuardMixin(models.AbstractModel):
         # uninstall flag, which any RPC call can send; the real uninstallation sets crr_scope("uninstall")
         if not crr_flag("uninstall"):
             self.check_access("unlink")  # who may not delete at all is told so first
-            message = self._crr_kept_message()
+            message = self._crr_kept_message()  # pylint: disable=assignment-from-none
             if message:
                 raise UserError(message)  # pylint: disable=no-raise-unlink
         return super().unlink()
