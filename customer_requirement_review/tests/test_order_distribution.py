@@ -5,7 +5,7 @@ kept, shown on the order and printed on the review form. Over the ORM and XML-RP
 import xmlrpc.client
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_review import CrrReviewCommon, CrrRpcMixin
@@ -145,6 +145,36 @@ class TestOrderDistribution(CrrReviewCommon, CrrRpcMixin, HttpCase):
         self._rpc(member, "crr.change.acknowledgement", "action_acknowledge", quality.ids)
         self.env.invalidate_all()
         self.assertEqual((quality.state, quality.acknowledged_by_id), ("acknowledged", member))
+
+    def test_distribution_flag_and_notices_not_forged_over_xmlrpc(self):
+        """The distribution flag and the review notices change only through the confirmation and the jobs: the
+        administrator's direct write of the flag (also with context keys), create, write and unlink of a notice
+        are refused; the salesperson and the customer's portal user read no notice; the jobs' methods are not
+        callable over RPC; nothing is written."""
+        admin = self.env.ref("base.user_admin")
+        portal = new_test_user(self.env, login="crr_t_dist_portal", groups="base.group_portal",
+                               partner_id=self.customer.id)
+        self._approve_all(self.order)
+        Notice = self.env["crr.review.notice"].sudo()
+        notice = Notice.search([("res_model", "=", "sale.order"), ("res_id", "=", self.order.id)])
+        self.assertEqual(notice.user_id, self.salesperson)
+        for context in ({}, {"crr_action": True, "tracking_disable": True, "install_mode": True}):
+            self._rpc_refused(None, admin, "sale.order", "write", self.order.ids, {"crr_distribution_due": True},
+                              context=context)
+            self._rpc_refused(None, admin, "crr.review.notice", "create",
+                              {"res_model": "sale.order", "res_id": self.order.id, "user_id": admin.id,
+                               "body": "forged"}, context=context)
+        self._rpc_refused(None, admin, "crr.review.notice", "write", notice.ids, {"body": "forged"})
+        self._rpc_refused(None, admin, "crr.review.notice", "unlink", notice.ids)
+        for user in (self.salesperson, portal):
+            self._rpc_refused(None, user, "crr.review.notice", "search_read", [], ["body"])
+            self._rpc_refused(None, user, "crr.review.notice", "read", notice.ids, ["body"])
+        self._rpc_refused(None, admin, "crr.review.notice", "_cron_send")
+        self._rpc_refused(None, admin, "sale.order", "_cron_crr_distribute")
+        self.assertFalse(self.order.crr_distribution_due)
+        self.assertEqual(Notice.search([]), notice)
+        self.assertNotIn("forged", notice.body)
+        self.assertEqual(notice.user_id, self.salesperson)
 
     def test_other_company_and_portal_refused_over_xmlrpc(self):
         """Another company's reviewer, review manager and salesperson, and the customer's portal user: none of
