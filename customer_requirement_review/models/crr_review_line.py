@@ -827,10 +827,7 @@ class CrrReviewLine(models.Model):
             "carried_over",
         ]
         self.flush_model(columns)
-        ids = self._ids  # the recordset's own tuple: no copy of all the ids
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start:start + batch_size])
-            batch.check_access("read")
+        for batch in self._crr_checked_batches(batch_size):
             self.env.cr.execute(
                 SQL(
                     "SELECT id, %s FROM crr_review_line WHERE id IN %s",
@@ -914,16 +911,21 @@ class CrrReviewLine(models.Model):
                 round(float(total) / count, 2) if count else False,
             ]
 
+    def _crr_checked_batches(self, batch_size):
+        """The lines in batches of ``batch_size``, each checked for reading before the caller reads it in SQL."""
+        ids = self._ids  # the recordset's own tuple: no copy of all the ids
+        for start in range(0, len(ids), batch_size):
+            batch = self.browse(ids[start:start + batch_size])
+            batch.check_access("read")
+            yield batch
+
     def _crr_xlsx_summary_counts(self, batch_size):
         """The lines by department and state (``{department id: {state: count}}``), and per department the
         decided lines' days to decide (``{department id: (sum, count)}``), one grouped query per batch."""
         counts = {}
         days = {}
         self.flush_model(["department_id", "state", "decision_date", "decision_days"])
-        ids = self._ids  # the recordset's own tuple: no copy of all the ids
-        for start in range(0, len(ids), batch_size):
-            batch = self.browse(ids[start:start + batch_size])
-            batch.check_access("read")
+        for batch in self._crr_checked_batches(batch_size):
             self.env.cr.execute(
                 SQL(
                     """

@@ -139,6 +139,14 @@ class CrrReviewMixin(models.AbstractModel):
         A decision so writes two rows for the notification instead of rendering and sending it (about half of
         the queries of the decision that ends a round).
         """
+        self._crr_log_with_state_tracking(body)
+        return self.env["crr.review.notice"]._crr_queue(self, body, recipients)
+
+    def _crr_log_with_state_tracking(self, body):
+        """Log ``body`` on the subject: on the message tracking the status change the engine has just written
+        (one chatter entry with its author, written when the transaction ends), or on its own at once when no
+        status change waits for its tracking (status unchanged, tracking disabled, subject created in this
+        transaction) or a note already waits for it."""
         self.ensure_one()
         data = self.env.cr.precommit.data
         field_name = self._crr_review_state_field
@@ -152,7 +160,6 @@ class CrrReviewMixin(models.AbstractModel):
             self._track_set_log_message(body)
         else:
             self.sudo()._message_log(body=body)
-        return self.env["crr.review.notice"]._crr_queue(self, body, recipients)
 
     def _crr_accepts_decisions(self):
         self.ensure_one()
@@ -171,18 +178,26 @@ class CrrReviewMixin(models.AbstractModel):
         return lines.filtered(lambda line: line.round == current)
 
     def _crr_fetch_review_lines(self):
-        """Read the subject's review lines with their values in one query, when not read yet (a decision reads
-        them all): the ORM reads the One2many's ids, then the lines' values, in two."""
+        """Read the review lines of the subjects ``self`` with their values in one query, for the subjects whose
+        lines are not read yet (a decision reads them all): the ORM reads the One2many's ids, then the lines'
+        values, in two."""
         field = self._fields[self._crr_review_lines_field]
-        if not self.id or self.id in field._get_cache(self.env):
+        cache = field._get_cache(self.env)
+        subjects = self.filtered(lambda subject: subject.id and subject.id not in cache)
+        if not subjects:
             return
         Line = self.env[field.comodel_name].with_context(active_test=False)
         names = [
             name for name, line_field in Line._fields.items()
             if line_field.store and line_field.column_type and line_field.prefetch is True
         ]
-        lines = Line.search_fetch(field.get_comodel_domain(self) & Domain(field.inverse_name, "=", self.id), names)
-        field._insert_cache(self, [tuple(lines.ids)])
+        lines = Line.search_fetch(
+            field.get_comodel_domain(subjects) & Domain(field.inverse_name, "in", subjects.ids), names
+        )
+        by_subject = {subject_id: [] for subject_id in subjects.ids}
+        for line in lines:
+            by_subject[line[field.inverse_name].id].append(line.id)
+        field._insert_cache(subjects, [tuple(by_subject[subject_id]) for subject_id in subjects.ids])
 
     def _crr_review_deadline(self, today=None, urgent=False):
         self.ensure_one()

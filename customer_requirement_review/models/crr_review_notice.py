@@ -70,13 +70,7 @@ class CrrReviewNotice(models.Model):
                     for recipient in recipients
                 ]
             )
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "customer_requirement_review.ir_cron_crr_review_notices", raise_if_not_found=False
-        )
-        if cron_id:
-            # as ir.cron._trigger does, without reading the job's row (its id is cached with its external id)
-            self.env["ir.cron.trigger"].sudo().create({"cron_id": cron_id, "call_at": fields.Datetime.now()})
-            self.env.cr.postcommit.add(self.env["ir.cron"]._notifydb)
+        self.env["crr.job"]._crr_trigger_job("customer_requirement_review.ir_cron_crr_review_notices")
         return notices
 
     @api.model

@@ -55,13 +55,7 @@ class SaleOrder(models.Model):
         if due:
             with crr_scope():
                 due.write({"crr_distribution_due": True})
-            cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
-                "customer_requirement_review.ir_cron_crr_order_distribution", raise_if_not_found=False
-            )
-            if cron_id:
-                # as ir.cron._trigger does, without reading the job's row (its id is cached with its external id)
-                self.env["ir.cron.trigger"].sudo().create({"cron_id": cron_id, "call_at": fields.Datetime.now()})
-                self.env.cr.postcommit.add(self.env["ir.cron"]._notifydb)
+            self.env["crr.job"]._crr_trigger_job("customer_requirement_review.ir_cron_crr_order_distribution")
         return result
 
     @api.model
@@ -86,9 +80,8 @@ class SaleOrder(models.Model):
         """Send the confirmed reviewed orders to every department concerned (internal flow, after the
         confirmation's own checks): the notices and one to-do per department."""
         orders = self.sudo()
-        for order in orders:
-            # the review lines with their values in one query (the engine's read)
-            order._crr_fetch_review_lines()
+        # the review lines with their values, of all the orders in one query (the engine's read)
+        orders._crr_fetch_review_lines()
         orders = orders.filtered(lambda o: o.state == "sale" and o.review_line_ids)
         if not orders:
             return

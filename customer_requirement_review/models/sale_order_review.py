@@ -270,7 +270,7 @@ class SaleOrder(models.Model):
             messages[order] = body
         self._crr_create_round_lines(line_vals)
         for order, body in messages.items():
-            order._crr_log_with_status_tracking(body)
+            order._crr_log_with_state_tracking(body)
         # a round where everything was carried over is approved at once
         for order in self.filtered(lambda o: o.review_state == "in_review" and o in carried_orders):
             round_lines = order._crr_round_lines()
@@ -347,21 +347,6 @@ class SaleOrder(models.Model):
             "The departments review in steps (%(steps)s); a step opens when the previous ones are approved.",
             steps=order,
         )
-
-    def _crr_log_with_status_tracking(self, body):
-        """Log ``body`` on the message tracking the review status change, or on its own.
-
-        One chatter entry then shows the note with its author and the status change it made; the tracking
-        message is written when the transaction ends. Without a tracked change of the status (tracking
-        disabled, status unchanged, or order created in this same transaction, whose changes Odoo does not
-        track), the note is logged on its own at once.
-        """
-        self.ensure_one()
-        initial = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {}).get(self.id)
-        if initial and "review_state" in initial and initial["review_state"] != self.review_state:
-            self._track_set_log_message(body)
-        else:
-            self._message_log(body=body)
 
     def _crr_split_rereview(self, departments, previous):
         """Departments to ask in the new round and previous lines whose approval is carried over.
