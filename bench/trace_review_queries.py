@@ -21,8 +21,15 @@ def _extra(parser):
     parser.add_argument("--phase", default="", help="only this phase: request, decide, decide_<department code> or confirm")
     parser.add_argument("--stack", type=int, default=4, help="frames shown per query (default 4)")
     parser.add_argument("--first", action="store_true", help="trace the first order too (cold caches)")
+    parser.add_argument("--peer", action="store_true",
+                        help="trace the peer's path (request_validation, validate_tier) instead of ours")
     parser.add_argument("--inbox", action="store_true",
                         help="the salesperson handles notifications in Odoo (no e-mail for the final note)")
+
+
+def _shorten(text):
+    """The query's start and end (where a lock clause or a RETURNING shows)."""
+    return text if len(text) <= 200 else f"{text[:140]} ... {text[-50:]}"
 
 
 def _frames(depth):
@@ -50,7 +57,7 @@ class Tracer:
         def execute(cursor, query, params=None, log_exceptions=True):
             if tracer.active:
                 text = query.code if hasattr(query, "code") else str(query)
-                tracer.queries.append((" ".join(text.split())[:160], _frames(tracer.depth)))
+                tracer.queries.append((_shorten(" ".join(text.split())), _frames(tracer.depth)))
             return tracer.original(cursor, query, params, log_exceptions)
 
         odoo.sql_db.Cursor.execute = execute
@@ -78,12 +85,19 @@ def main():
         if args.inbox:
             salesperson.notification_type = "inbox"
         count = int(args.reviewers)
-        _mode(env, "ours", rules, definitions, count)
+        _mode(env, "peer" if args.peer else "ours", rules, definitions, count)
         # a first order warms the caches up (registry, templates), the second is traced
         for traced in (False, True):
             order = env["sale.order"].browse(_quotations(env, salesperson, customer, products, 1))
             env.flush_all()
             wanted = args.phase if traced or args.first else "nothing"
+            if args.peer:
+                tracer.run(env, "request", lambda o=order: o.with_user(salesperson).request_validation(), wanted)
+                for code in _codes(count):
+                    tracer.run(env, f"decide {code}",
+                               lambda o=order, user=reviewers[code]: o.with_user(user).validate_tier(), wanted)
+                tracer.run(env, "confirm", lambda o=order: o.with_user(salesperson).action_confirm(), wanted)
+                continue
             tracer.run(env, "request", lambda o=order: o.with_user(salesperson).action_request_review(), wanted)
             for code in _codes(count):
                 env.invalidate_all()

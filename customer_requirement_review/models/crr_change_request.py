@@ -46,8 +46,8 @@ class CrrChangeRequest(models.Model):
         tracking=True, domain="['|', ('state', '=', 'sale'), ('review_state', '=', 'approved')]",
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True, precompute=True)
-    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
-    salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer", tracking=False)
+    salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson", tracking=False)
     currency_id = fields.Many2one(related="order_id.currency_id")
     origin = fields.Selection(
         [("customer", "Customer"), ("internal", "Internal")],

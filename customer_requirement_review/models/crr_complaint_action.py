@@ -53,8 +53,8 @@ class CrrComplaintAction(models.Model):
     verified_date = fields.Date(string="Verified On", readonly=True, copy=False, tracking=True)
     verification_note = fields.Text(tracking=True)
     is_late = fields.Boolean(compute="_compute_is_late", string="Late")
-    complaint_state = fields.Selection(related="complaint_id.state", string="Complaint Status")
-    partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer")
+    complaint_state = fields.Selection(related="complaint_id.state", string="Complaint Status", tracking=False)
+    partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer", tracking=False)
 
     @api.depends("deadline", "state")
     def _compute_is_late(self):

@@ -27,7 +27,7 @@ class CrrFieldService(models.Model):
         "crr.complaint", required=True, ondelete="restrict", index=True, check_company=True, readonly=True,
     )
     company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
-    partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer")
+    partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer", tracking=False)
     product_id = fields.Many2one(related="complaint_id.product_id")
     deadline = fields.Datetime(
         string="On Site By", related="complaint_id.onsite_deadline", store=True, index=True,

@@ -29,9 +29,9 @@ class CrrQualityInvestigation(models.Model):
         "crr.complaint", required=True, ondelete="restrict", index=True, check_company=True, readonly=True,
     )
     company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
-    partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer")
+    partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer", tracking=False)
     product_id = fields.Many2one(related="complaint_id.product_id")
-    severity = fields.Selection(related="complaint_id.severity")
+    severity = fields.Selection(related="complaint_id.severity", tracking=False)
     department_id = fields.Many2one(
         "crr.department", string="Investigating Department", check_company=True, tracking=True,
     )

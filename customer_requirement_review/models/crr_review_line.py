@@ -261,7 +261,8 @@ class CrrReviewLine(models.Model):
         return bool(self.company_id._crr_review_setting("crr_four_eyes") and self._crr_requester() == user)
 
     def _crr_subject_locks(self):
-        """Lock the rows of the subjects of the lines so that concurrent decisions serialise.
+        """Lock the rows of the subjects of the lines so that concurrent decisions serialise (the rows are read
+        by the query that locks them: ``_crr_lock_read``).
 
         The lines are not read again after the lock: the transaction reads one snapshot (REPEATABLE READ), so
         a second read would give the same states. A concurrent decision is seen through the subject's row,
@@ -272,7 +273,7 @@ class CrrReviewLine(models.Model):
         for subject in self._crr_subjects():
             subjects[subject._name] = subjects.get(subject._name, subject.browse()) | subject
         for records in subjects.values():
-            records._crr_lock()
+            records._crr_lock_read()
 
     # -- next step logic of a round ---------------------------------------------------------------
     @api.model
@@ -527,6 +528,50 @@ class CrrReviewLine(models.Model):
         others = subject._crr_round_lines() - (batch or self)
         subject._crr_review_check_approval(self, all(line.state in APPROVED_LINE_STATES for line in others))
 
+    @api.model
+    def _crr_column_names(self):
+        """The line's stored columns the ORM reads at once (what reading one field of a line reads)."""
+        return [
+            name for name, field in self._fields.items()
+            if field.store and field.column_type and field.prefetch is True
+        ]
+
+    def _crr_prefetch_rounds(self):
+        """Read the lines ``self`` with every line of their subjects' reviews, in one query, and set the subjects'
+        lists of lines: a decision reads the line at its door (company, subject), then the lines of its round,
+        in two queries otherwise."""
+        ids = [line_id for line_id in self.ids if isinstance(line_id, int)]
+        if not ids:
+            return
+        Line = self.sudo().with_context(active_test=False)
+        lists = []
+        domain = Domain("id", "in", ids)
+        for field_name in self._crr_subject_fields:
+            Subject = self.env[self._fields[field_name].comodel_name]
+            lines_field = Subject._fields.get(getattr(Subject, "_crr_review_lines_field", None) or "")
+            if lines_field and lines_field.inverse_name == field_name:
+                lists.append((field_name, lines_field))
+                domain |= Domain(field_name, "any", Domain(lines_field.name, "in", ids))
+        fetched = Line.search_fetch(domain, Line._crr_column_names())
+        # the subjects of the lines (a change request's lines name its order too, but are not the order's own)
+        subject_ids = {}
+        for line in fetched.filtered(lambda line: line.id in ids):
+            subject = line._crr_subject()
+            subject_ids.setdefault(subject._name, set()).add(subject.id)
+        for field_name, lines_field in lists:
+            cache = lines_field._get_cache(self.env)
+            subjects = self.env[lines_field.model_name].browse(
+                sorted(subject_id for subject_id in subject_ids.get(lines_field.model_name, ()) if subject_id not in cache)
+            )
+            if not subjects:
+                continue
+            own = fetched.filtered_domain(lines_field.get_comodel_domain(subjects))
+            by_subject = {subject_id: [] for subject_id in subjects.ids}
+            for line in own:
+                if line[field_name].id in by_subject:
+                    by_subject[line[field_name].id].append(line.id)
+            lines_field._insert_cache(subjects, [tuple(by_subject[subject_id]) for subject_id in subjects.ids])
+
     def _crr_check_company_access(self):
         """Refuse lines of companies the user does not work in (decisions run as sudo afterwards)."""
         if self.env.su:
@@ -595,6 +640,7 @@ class CrrReviewLine(models.Model):
             "customer_requirement_review.group_crr_reviewer",
             self.env._("Only reviewers and review managers may decide review lines."),
         )
+        self._crr_prefetch_rounds()
         self._crr_check_company_access()
         self._crr_text_arg(opinion, self.env._("opinion"))
         self._crr_text_arg(conditions, self.env._("conditions"))

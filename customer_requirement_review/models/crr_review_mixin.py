@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 
 from .crr_record_guard_mixin import crr_scope
 
@@ -12,6 +12,14 @@ ROUND_REJECTED = "rejected"
 OPEN_LINE_STATES = ("waiting", "pending")
 # states of an approved line: plain approval, approval with conditions (counted as approved everywhere)
 APPROVED_LINE_STATES = ("approved", "approved_conditions")
+
+
+class _LockingQuery(Query):
+    """A query of the rows of one table that locks them as it reads them (``FOR NO KEY UPDATE`` of that table
+    only: the rows it joins are not locked)."""
+
+    def select(self, *args):
+        return SQL("%s FOR NO KEY UPDATE OF %s", super().select(*args), SQL.identifier(self.table))
 
 
 class CrrReviewMixin(models.AbstractModel):
@@ -187,12 +195,9 @@ class CrrReviewMixin(models.AbstractModel):
         if not subjects:
             return
         Line = self.env[field.comodel_name].with_context(active_test=False)
-        names = [
-            name for name, line_field in Line._fields.items()
-            if line_field.store and line_field.column_type and line_field.prefetch is True
-        ]
         lines = Line.search_fetch(
-            field.get_comodel_domain(subjects) & Domain(field.inverse_name, "in", subjects.ids), names
+            field.get_comodel_domain(subjects) & Domain(field.inverse_name, "in", subjects.ids),
+            Line._crr_column_names(),
         )
         by_subject = {subject_id: [] for subject_id in subjects.ids}
         for line in lines:
@@ -322,6 +327,26 @@ class CrrReviewMixin(models.AbstractModel):
         self.env.cr.precommit.data.setdefault("crr.review.locked", set()).update(
             (self._name, record_id) for record_id in self.ids
         )
+
+    def _crr_lock_read(self):
+        """Lock the subjects' rows as the decision reads them: their stored values are read in the query that
+        takes the lock (the decision reads them anyway), instead of a touching UPDATE followed by that read.
+
+        The lock is held until the transaction ends, and the decision changes the row before then (the status it
+        writes, or the touch of ``_crr_review_lines_decided`` when the status does not change): a concurrent
+        decision waiting on the lock fails to serialise when this one commits and is retried with the lines
+        decided here, as with ``_crr_lock``. Taken once per transaction.
+        """
+        data = self.env.cr.precommit.data.setdefault("crr.review.lock_read", set())
+        records = self.sudo().filtered(lambda record: record.id and (record._name, record.id) not in data)
+        if not records:
+            return
+        query = _LockingQuery(self.env, records._table, records._table_sql)
+        query.add_where(SQL("%s IN %s", SQL.identifier(records._table, "id"), tuple(records.ids)))
+        records._fetch_query(
+            query, [field for field in records._determine_fields_to_fetch(None) if field.column_type]
+        )
+        data.update((records._name, record_id) for record_id in records.ids)
 
     def _crr_review_lines_decided(self, lines):
         """After ``lines`` of the subject were decided or reopened (its row locked): open the next step when

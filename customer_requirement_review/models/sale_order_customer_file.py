@@ -9,10 +9,12 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     crr_customer_grade_id = fields.Many2one(
-        "crr.customer.grade", string="Customer Grade", related="partner_id.commercial_partner_id.crr_grade_id"
+        "crr.customer.grade", string="Customer Grade", related="partner_id.commercial_partner_id.crr_grade_id",
+        tracking=False,
     )
     crr_customer_credit_rating = fields.Selection(
-        related="partner_id.commercial_partner_id.crr_credit_rating", string="Customer Credit Rating"
+        related="partner_id.commercial_partner_id.crr_credit_rating", string="Customer Credit Rating",
+        tracking=False,
     )
     crr_customer_overdue_amount = fields.Monetary(
         string="Customer Overdue Receivables", compute="_compute_crr_customer_file",

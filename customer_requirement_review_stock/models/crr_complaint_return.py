@@ -66,7 +66,8 @@ class CrrComplaintReturn(models.Model):
         copy=False,
     )
     picking_state = fields.Selection(
-        related="picking_id.state", string="Return Picking Status", help="Status of the return picking."
+        related="picking_id.state", string="Return Picking Status", help="Status of the return picking.",
+        tracking=False,
     )
     sample_kept = fields.Boolean(string="Samples Kept", tracking=True, help="Samples kept for the cause analysis.")
     sample_note = fields.Char(string="Samples", help="Which samples are kept, and where.")

@@ -30,7 +30,7 @@ class StockPicking(models.Model):
     crr_complaint_return_id = fields.Many2one(
         "crr.complaint.return", string="Complaint Return", readonly=True, index="btree_not_null", copy=False
     )
-    crr_complaint_id = fields.Many2one(related="crr_complaint_return_id.complaint_id", string="Complaint")
+    crr_complaint_id = fields.Many2one(related="crr_complaint_return_id.complaint_id", string="Complaint", tracking=False)
     crr_countermeasure_ids = fields.One2many("crr.delivery.countermeasure", "picking_id", string="Delay Countermeasures")
 
     @api.depends("move_ids.sale_line_id.crr_promised_date")
