@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, format_list
 
@@ -13,6 +13,25 @@ class SaleOrder(models.Model):
     contract type override, requirement templates."""
 
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    crr_open_requirement_keys = fields.Char(
+        string="Departments With Open Requirements",
+        compute="_compute_crr_open_requirement_keys",
+        store=True,
+        readonly=True,
+        copy=False,
+        help="Technical: the departments whose requirements of the order are unanswered or have an open deviation "
+        "(0 for the requirements without department, which sales answers), empty when there are none. An "
+        "approval checks it without reading the requirements.",
+    )
+
+    @api.depends("requirement_ids.response", "requirement_ids.is_deficiency_open", "requirement_ids.department_id")
+    def _compute_crr_open_requirement_keys(self):
+        for order in self:
+            open_requirements = order.requirement_ids.filtered(lambda r: r.response == "pending" or r.is_deficiency_open)
+            order.crr_open_requirement_keys = " ".join(
+                sorted({str(requirement.department_id.id or 0) for requirement in open_requirements})
+            ) or False
 
     # -- requirement templates ---------------------------------------------------------------------
     def action_crr_load_requirements(self):
@@ -80,6 +99,26 @@ class SaleOrder(models.Model):
         or an open deviation, whatever its department: the review is never approved on a deficiency.
         """
         department = line.department_id
+        open_keys = set((self.crr_open_requirement_keys or "").split())
+        if open_keys and (
+            completes_round or str(department.id) in open_keys or ("0" in open_keys and department.code == "sales")
+        ):
+            self._crr_check_open_requirements(department, completes_round)
+        if self.order_source in ("oral", "phone") and not (
+            self.written_confirmation or self.written_confirmation_attachment_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "%(order)s is an oral or phone order: tick the customer's written confirmation or attach it "
+                    "(fax, e-mail) before approving.",
+                    order=self.name,
+                )
+            )
+
+    def _crr_check_open_requirements(self, department, completes_round):
+        """Refuse the approval of ``department`` while its requirements (all of them when the approval would
+        complete the round) are unanswered or have an open deviation; read only when the order's open
+        requirements (``crr_open_requirement_keys``) concern the approval."""
         requirements = self.requirement_ids
         own = requirements._crr_answered_by(department)
         unanswered = own.filtered(lambda r: r.response == "pending")
@@ -113,16 +152,6 @@ class SaleOrder(models.Model):
                         names=", ".join(left.mapped("name")),
                     )
                 )
-        if self.order_source in ("oral", "phone") and not (
-            self.written_confirmation or self.written_confirmation_attachment_ids
-        ):
-            raise UserError(
-                self.env._(
-                    "%(order)s is an oral or phone order: tick the customer's written confirmation or attach it "
-                    "(fax, e-mail) before approving.",
-                    order=self.name,
-                )
-            )
 
     def _mail_get_partners(self, introspect_fields=False):
         """While the engine notifies its internal review results (``crr.review.notice``), the order names no
