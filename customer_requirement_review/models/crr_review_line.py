@@ -545,14 +545,29 @@ class CrrReviewLine(models.Model):
             return
         Line = self.sudo().with_context(active_test=False)
         lists = []
-        domain = Domain("id", "in", ids)
         for field_name in self._crr_subject_fields:
             Subject = self.env[self._fields[field_name].comodel_name]
             lines_field = Subject._fields.get(getattr(Subject, "_crr_review_lines_field", None) or "")
             if lines_field and lines_field.inverse_name == field_name:
                 lists.append((field_name, lines_field))
-                domain |= Domain(field_name, "any", Domain(lines_field.name, "in", ids))
-        fetched = Line.search_fetch(domain, Line._crr_column_names())
+
+        def lines_of_same_subjects(model, alias, query):
+            # the lines, and the lines naming one of their subjects (a few more than their subjects' own lists:
+            # these are filtered below with each list's domain); in SQL, as the ORM's "any" costs more to build
+            # than the query to run
+            return SQL("(%s)", SQL(" OR ").join([
+                SQL("%s IN %s", SQL.identifier(alias, "id"), tuple(ids)),
+                *(
+                    SQL(
+                        "%s IN (SELECT %s FROM %s WHERE id IN %s)",
+                        SQL.identifier(alias, field_name), SQL.identifier(field_name), SQL.identifier(model._table),
+                        tuple(ids),
+                    )
+                    for field_name, _lines_field in lists
+                ),
+            ]))
+
+        fetched = Line.search_fetch(Domain.custom(to_sql=lines_of_same_subjects), Line._crr_column_names())
         # the subjects of the lines (a change request's lines name its order too, but are not the order's own)
         subject_ids = {}
         for line in fetched.filtered(lambda line: line.id in ids):
