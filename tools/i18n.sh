@@ -9,7 +9,10 @@ started=$(pg_start)
 trap '[ "$started" = started ] && pg_stop || true' EXIT
 conf=$(write_odoo_conf "$DB")
 psql_admin -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
-odoo_cmd -c "$conf" -d "$DB" -i "$CRR_ADDONS" --stop-after-init --log-level=warn --log-handler=py.warnings:ERROR
+# with the e-shop too, as the tests install it: the fields it adds to every model with a chatter (ratings...)
+# are named after the addons that define the models, so their labels belong to the addons' catalogues
+odoo_cmd -c "$conf" -d "$DB" -i "$CRR_ADDONS,${CRR_I18N_EXTRA_MODULES-website_sale}" --stop-after-init --log-level=warn \
+    --log-handler=py.warnings:ERROR
 for addon in $(addon_list); do
     i18n=$REPO_ROOT/$addon/i18n
     mkdir -p "$i18n"

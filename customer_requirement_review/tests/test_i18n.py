@@ -6,6 +6,7 @@ import polib
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.translate import TranslationModuleReader
 
 I18N = Path(__file__).resolve().parent.parent / "i18n"
 MODULE = "customer_requirement_review"
@@ -36,6 +37,25 @@ class TestZhCnCatalog(TransactionCase):
         self.assertFalse(empty, f"untranslated entries in zh_CN.po: {empty}")
         fuzzy = [msgid for msgid, entry in translations.items() if "fuzzy" in entry.flags]
         self.assertFalse(fuzzy, f"fuzzy entries in zh_CN.po: {fuzzy}")
+
+    def test_pot_current(self):
+        """The .pot holds every term the installed addons have now (a term changed in the code or the data, even
+        by its indentation in a template, is a new term: its Chinese translation would no longer be found). Run on
+        a fresh database, as make test does: a kept one holds the templates of the release it was installed with."""
+        modules = self.env["ir.module.module"].search(
+            [("name", "=like", f"{MODULE}%"), ("state", "=", "installed")]
+        ).mapped("name")
+        terms = {module: set() for module in modules}
+        for module, _ttype, _name, _res_id, source, _value, _comments in TranslationModuleReader(
+            self.env.cr, modules=modules
+        ):
+            if module in terms and source:
+                terms[module].add(source)
+        for module, sources in terms.items():
+            pot = I18N.parent.parent / module / "i18n" / f"{module}.pot"
+            known = {entry.msgid for entry in polib.pofile(str(pot))}
+            stale = sorted(sources - known)
+            self.assertFalse(stale, f"terms of {module} missing from its .pot (run tools/i18n.sh): {stale}")
 
     def test_po_placeholders_kept(self):
         po = polib.pofile(str(I18N / "zh_CN.po"))
