@@ -572,7 +572,8 @@ class CrrReviewLine(models.Model):
         subject_ids = {}
         for line in fetched.filtered(lambda line: line.id in ids):
             subject = line._crr_subject()
-            subject_ids.setdefault(subject._name, set()).add(subject.id)
+            if subject:
+                subject_ids.setdefault(subject._name, set()).add(subject.id)
         for field_name, lines_field in lists:
             cache = lines_field._get_cache(self.env)
             subjects = self.env[lines_field.model_name].browse(

@@ -26,6 +26,7 @@ class SaleOrder(models.Model):
         "contract_type": "action_override_contract_type",
         "contract_type_overridden": "action_override_contract_type",
         "contract_type_override_reason": "action_override_contract_type",
+        "crr_open_requirement_keys": "the requirements' Response and action_close_deficiency (computed from them)",
     }
 
     contract_type = fields.Selection(

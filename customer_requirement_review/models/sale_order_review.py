@@ -25,6 +25,15 @@ class SaleOrder(models.Model):
         "approval checks it without reading the requirements.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # computed from the requirements, never given: an empty value given at creation (which the guard of
+        # action-only fields lets through, as a form sends it) would stand instead of the computed one
+        return super().create([
+            {key: value for key, value in vals.items() if key != "crr_open_requirement_keys" or value}
+            for vals in vals_list
+        ])
+
     @api.depends("requirement_ids.response", "requirement_ids.is_deficiency_open", "requirement_ids.department_id")
     def _compute_crr_open_requirement_keys(self):
         for order in self:

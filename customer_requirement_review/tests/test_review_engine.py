@@ -114,6 +114,34 @@ class TestReviewEngine(CrrChangeRequestCommon):
         sales.with_user(self.reviewers["sales"]).action_approve()
         self.assertEqual(order.review_state, "approved")
 
+    def test_open_requirements_cannot_be_forged(self):
+        """The order's open requirements, which an approval checks instead of reading the requirements, follow the
+        requirements and are written by nobody: a salesperson clearing them (write, or an empty value given with
+        pending requirements at creation) does not let an approval through."""
+        order = self._order(
+            products=[self.service], crr_open_requirement_keys=False,
+            requirement_ids=[Command.create({"name": "Salt spray 96h"})],
+        )
+        self.assertEqual(order.crr_open_requirement_keys, "0")
+        with self.assertRaisesRegex(UserError, "changes only through its action"):
+            order.with_user(self.salesperson).write({"crr_open_requirement_keys": False})
+        with self.assertRaisesRegex(UserError, "changes only through its action"):
+            self._order(products=[self.service], crr_open_requirement_keys="999")
+        order.with_user(self.salesperson).action_request_review()
+        sales = self._line(order, "sales")
+        with self.assertRaisesRegex(UserError, "Sales department must answer its requirements"):
+            sales.with_user(self.reviewers["sales"]).action_approve()
+        requirement = order.requirement_ids
+        requirement.write({"department_id": self.dep["quality"].id, "response": "deviation"})
+        self.assertEqual(order.crr_open_requirement_keys, str(self.dep["quality"].id))
+        with self.assertRaisesRegex(UserError, "cannot be approved while requirements are unanswered"):
+            sales.with_user(self.reviewers["sales"]).action_approve()
+        requirement.write({"resolution": "Customer accepts 72h"})
+        requirement.action_close_deficiency()
+        self.assertFalse(order.crr_open_requirement_keys)
+        sales.with_user(self.reviewers["sales"]).action_approve()
+        self.assertEqual(order.review_state, "approved")
+
     def test_cancelled_review_rounds_are_clean(self):
         order = self._special_in_review(approve=("sales",))
         round_lines = order._crr_round_lines()
