@@ -46,6 +46,10 @@ class SaleOrder(models.Model):
     def action_crr_load_requirements(self):
         """Prefill the requirement list from the matching templates not applied yet."""
         self._crr_door("write")
+        return self._crr_load_requirements()
+
+    def _crr_load_requirements(self):
+        """The requirement list prefilled from the matching templates (callers checked the access)."""
         vals_list = []
         for order in self:
             matching = self.env["crr.requirement.template"]._crr_matching(order)
@@ -250,7 +254,7 @@ class SaleOrder(models.Model):
                     self.env._("Add the products to %(order)s before requesting its review.", order=order.name)
                 )
             order._crr_check_written_confirmation()
-        self.action_crr_load_requirements()
+        self._crr_load_requirements()
         classification = self._crr_classify_steps(lines)
         now = fields.Datetime.now()
         Line = self.env["crr.review.line"].sudo()
