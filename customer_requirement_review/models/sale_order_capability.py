@@ -203,8 +203,6 @@ class SaleOrder(models.Model):
         companies using credit limits)."""
         result = {}
         Partner = self.env["res.partner"].sudo()
-        # the customers' commercial entity only: their wide rows are not read for it
-        self.partner_id.fetch(["commercial_partner_id"])
         for company, orders in self.grouped("company_id").items():
             customers = orders.partner_id.commercial_partner_id
             overdue = Partner.browse(customers.ids)._crr_overdue_by_customer(company)
