@@ -44,6 +44,7 @@ multiserver: setup
 bench:
 	@bash tools/bench.sh
 	@CRR_BENCH_WITH=peer bash tools/bench.sh
+	@CRR_BENCH_WITH=peer_apart bash tools/bench.sh
 
 pg-stop:
 	@bash -c 'source tools/lib.sh; pg_stop'

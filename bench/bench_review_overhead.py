@@ -141,9 +141,15 @@ class Phase:
 
 def _review_one(env, order, salesperson, reviewers, phases):
     phases["request"].run(env, lambda: order.with_user(salesperson).action_request_review())
-    for line in order._crr_round_lines():
-        reviewer = reviewers[line.department_id.code]
-        phases["decide"].run(env, lambda line=line, reviewer=reviewer: line.with_user(reviewer).action_approve())
+    # step by step, as the departments' lines open (the rules may ask some departments after others)
+    while True:
+        env.invalidate_all()
+        pending = order._crr_round_lines().filtered(lambda line: line.state == "pending")
+        if not pending:
+            break
+        for line in pending:
+            reviewer = reviewers[line.department_id.code]
+            phases["decide"].run(env, lambda line=line, reviewer=reviewer: line.with_user(reviewer).action_approve())
     phases["confirm"].run(env, lambda: order.with_user(salesperson).action_confirm())
     assert order.state == "sale" and order.review_state == "approved", (order.name, order.review_state)
 

@@ -9,24 +9,33 @@ The same kind of quotations (a known customer, three products) go, interleaved i
 (c) plain: the salesperson confirms, with neither review active.
 
 Each scenario runs with 1 reviewer (sales) and with 8 (the seven departments, then the general manager).
-Both modules are installed in the benchmark database: a block of our path runs with the company's review
-mode 'all' and the peer's tier definitions archived, a block of the peer's path with the review mode 'off'
-and the definitions active, a block of the plain path with both off. Every call is timed as a request:
-empty record cache at the start, writes flushed and pre-commit hooks (tracking messages) run at the end.
+By default both modules are installed in the benchmark database: a block of our path runs with the
+company's review mode 'all' and the peer's tier definitions archived, a block of the peer's path with the
+review mode 'off' and the definitions active, a block of the plain path with both off; each path then pays
+the other module's overrides (the peer checks its reviews on every write of a sale order).
+With ``--peer-database`` each product runs in a database of its own, as a company installs one of them:
+ours and the plain path in ``--database`` (the addon alone), the peer's in the other (the addon's
+dependencies and the peer), interleaved block by block in the same process.
+Every call is timed as a request: empty record cache at the start, writes flushed and pre-commit hooks
+(tracking messages) run at the end.
 
 Prints per phase the mean and median time and the queries, the whole order, and the ratios ours/peer; and
 how many decisions wrote a row that other orders share (the customer's partner, the company).
 
     BENCH=bench/bench_vs_tier_validation.py CRR_BENCH_WITH=peer make bench
     BENCH=bench/bench_vs_tier_validation.py CRR_BENCH_WITH=peer BENCH_ARGS="--orders 50 --runs 1" make bench
+    CRR_BENCH_WITH=peer_apart make bench   (each product in its own database)
 """
 
+import contextlib
 import statistics
 import time
 
 from benchlib import environment, max_rss_mib, parse_args, report
 
+import odoo
 from odoo.fields import Command
+from odoo.modules.registry import Registry
 
 DEPARTMENTS = (
     "sales", "technical", "quality", "production", "procurement", "logistics", "finance", "general_manager",
@@ -41,6 +50,15 @@ def _extra(parser):
     parser.add_argument("--lines", type=int, default=3, help="order lines per quotation (default 3)")
     parser.add_argument(
         "--reviewers", default="1,8", help="scenarios: numbers of reviewers, comma separated (default 1,8)"
+    )
+    parser.add_argument(
+        "--peer-database", help="run the peer in this database (its own: the peer without the addon)"
+    )
+    parser.add_argument(
+        "--peer-notify", action="store_true",
+        help="the peer's tiers post an acceptance message in the order's chatter and notify its followers "
+        "subscribed to acceptances (notify_on_accepted; off at its defaults, where a decision leaves no chatter "
+        "trace)",
     )
 
 
@@ -70,29 +88,55 @@ class Scenario:
         self.decisions = {path: 0 for path in PATHS}
 
 
-def _setup(env, args):
+class Side:
+    """One database of the run: its environment, users, customer and products, and the review of each path
+    that runs in it (ours: rules of the addon; peer: tier definitions)."""
+
+    def __init__(self, env, args, ours, peer):
+        self.env = env
+        self.ours, self.peer = ours, peer
+        company = env.company
+        if ours:
+            company.write({"crr_review_mode": "off", "crr_four_eyes": True})
+        users = env["res.users"].with_context(no_reset_password=True)
+        self.salesperson = users.create(
+            {"name": "Bench Salesperson", "login": "crr_bench_peer_salesperson",
+             "group_ids": [Command.set([env.ref("sales_team.group_sale_salesman").id])]}
+        )
+        groups = [env.ref("sales_team.group_sale_salesman_all_leads").id]
+        if ours:
+            groups.append(env.ref("customer_requirement_review.group_crr_reviewer").id)
+        self.reviewers = {}
+        departments = {}
+        for code in DEPARTMENTS:
+            self.reviewers[code] = users.create(
+                {"name": f"Bench Peer Reviewer {code}", "login": f"crr_bench_peer_{code}",
+                 "group_ids": [Command.set(groups)]}
+            )
+            if ours:
+                department = env["crr.department"].search(
+                    [("company_id", "=", company.id), ("code", "=", code)], limit=1
+                )
+                assert department, f"no department {code} in {company.name}"
+                department.user_ids = [Command.set(self.reviewers[code].ids)]
+                departments[code] = department
+        self.customer, self.products, self.rules, self.definitions = _setup_data(
+            env, args, departments, self.reviewers, ours, peer
+        )
+
+    def mode(self, path, count):
+        """Turn the review of ``path`` on and the other off in this database."""
+        env = self.env
+        if self.ours:
+            env.company.crr_review_mode = "all" if path == "ours" else "off"
+            self.rules[count].active = path == "ours"
+        if self.peer:
+            self.definitions[count].write({"active": path == "peer"})
+        env.flush_all()
+
+
+def _setup_data(env, args, departments, reviewers, ours, peer):
     company = env.company
-    company.write({"crr_review_mode": "off", "crr_four_eyes": True})
-    users = env["res.users"].with_context(no_reset_password=True)
-    salesperson = users.create(
-        {"name": "Bench Salesperson", "login": "crr_bench_peer_salesperson",
-         "group_ids": [Command.set([env.ref("sales_team.group_sale_salesman").id])]}
-    )
-    groups = [env.ref("customer_requirement_review.group_crr_reviewer").id,
-              env.ref("sales_team.group_sale_salesman_all_leads").id]
-    reviewers = {}
-    departments = {}
-    for code in DEPARTMENTS:
-        department = env["crr.department"].search(
-            [("company_id", "=", company.id), ("code", "=", code)], limit=1
-        )
-        assert department, f"no department {code} in {company.name}"
-        reviewers[code] = users.create(
-            {"name": f"Bench Peer Reviewer {code}", "login": f"crr_bench_peer_{code}",
-             "group_ids": [Command.set(groups)]}
-        )
-        department.user_ids = [Command.set(reviewers[code].ids)]
-        departments[code] = department
     customer = env["res.partner"].create({"name": "Bench Peer Customer"})
     products = env["product.product"].create(
         [{"name": f"Bench Peer Part {i}", "type": "consu", "list_price": 100.0, "standard_price": 40.0}
@@ -103,27 +147,30 @@ def _setup(env, args):
          "order_line": [Command.create({"product_id": p.id, "product_uom_qty": 1}) for p in products]}
     )
     history.action_confirm()
-    # our rules: only the bench's, one per scenario (archived until its scenario runs)
-    env["crr.review.rule"].search([("company_id", "=", company.id)]).active = False
     rules, definitions = {}, {}
     model = env["ir.model"]._get("sale.order")
+    if ours:
+        # our rules: only the bench's, one per scenario (archived until its scenario runs)
+        env["crr.review.rule"].search([("company_id", "=", company.id)]).active = False
     for count in _scenarios(args):
         codes = _codes(count)
-        rules[count] = env["crr.review.rule"].create(
-            {"name": f"Bench {count}", "domain": "[]", "company_id": company.id, "active": False,
-             "contract_type": "special" if count > 1 else "regular",
-             "department_ids": [Command.set([departments[c].id for c in codes])]}
-        )
-        # the peer: one tier per reviewer; the general manager's comes last (lowest sequence: highest
-        # review sequence) and waits for the others (approve_sequence)
-        definitions[count] = env["tier.definition"].create(
-            [{"name": f"Bench {count} {code}", "model_id": model.id, "review_type": "individual",
-              "reviewer_id": reviewers[code].id, "company_id": company.id, "active": False,
-              "sequence": 10 if code == "general_manager" else 100 + i,
-              "approve_sequence": code == "general_manager"}
-             for i, code in enumerate(codes)]
-        )
-    return salesperson, reviewers, customer, products, rules, definitions
+        if ours:
+            rules[count] = env["crr.review.rule"].create(
+                {"name": f"Bench {count}", "domain": "[]", "company_id": company.id, "active": False,
+                 "contract_type": "special" if count > 1 else "regular",
+                 "department_ids": [Command.set([departments[c].id for c in codes])]}
+            )
+        if peer:
+            # the peer: one tier per reviewer; the general manager's comes last (lowest sequence: highest
+            # review sequence) and waits for the others (approve_sequence)
+            definitions[count] = env["tier.definition"].create(
+                [{"name": f"Bench {count} {code}", "model_id": model.id, "review_type": "individual",
+                  "reviewer_id": reviewers[code].id, "company_id": company.id, "active": False,
+                  "sequence": 10 if code == "general_manager" else 100 + i,
+                  "approve_sequence": code == "general_manager", "notify_on_accepted": args.peer_notify}
+                 for i, code in enumerate(codes)]
+            )
+    return customer, products, rules, definitions
 
 
 def _scenarios(args):
@@ -138,33 +185,34 @@ def _codes(count):
     return DEPARTMENTS[:count - 1] + ("general_manager",)
 
 
-def _quotations(env, salesperson, customer, products, count):
-    orders = env["sale.order"].with_user(salesperson).create(
-        [{"partner_id": customer.id, "user_id": salesperson.id,
-          "order_line": [Command.create({"product_id": p.id, "product_uom_qty": 2 + (i % 5)}) for p in products]}
+def _quotations(side, count):
+    orders = side.env["sale.order"].with_user(side.salesperson).create(
+        [{"partner_id": side.customer.id, "user_id": side.salesperson.id,
+          "order_line": [Command.create({"product_id": p.id, "product_uom_qty": 2 + (i % 5)})
+                         for p in side.products]}
          for i in range(count)]
     )
     return orders.ids
 
 
-def _shared_rows(env, customer):
-    env.cr.execute(
+def _shared_rows(side):
+    side.env.cr.execute(
         "SELECT (SELECT ctid::text FROM res_partner WHERE id = %s), (SELECT ctid::text FROM res_company WHERE id = %s)",
-        [customer.id, env.company.id],
+        [side.customer.id, side.env.company.id],
     )
-    return env.cr.fetchone()
+    return side.env.cr.fetchone()
 
 
-def _decide(env, scenario, path, customer, func):
-    before = _shared_rows(env, customer)
-    scenario.phases[(path, "decide")].run(env, func)
+def _decide(side, scenario, path, func):
+    before = _shared_rows(side)
+    scenario.phases[(path, "decide")].run(side.env, func)
     scenario.decisions[path] += 1
-    if _shared_rows(env, customer) != before:
+    if _shared_rows(side) != before:
         scenario.shared_row_writes[path] += 1
 
 
-def _ours(env, order, salesperson, reviewers, scenario, customer):
-    phases = scenario.phases
+def _ours(side, order, scenario):
+    phases, env, salesperson = scenario.phases, side.env, side.salesperson
     phases[("ours", "request")].run(env, lambda: order.with_user(salesperson).action_request_review())
     for code in _codes(scenario.reviewers):
         env.invalidate_all()
@@ -172,24 +220,23 @@ def _ours(env, order, salesperson, reviewers, scenario, customer):
             lambda line, code=code: line.state == "pending" and line.department_id.code == code
         )
         assert len(line) == 1, (order.name, code, order.review_line_ids.mapped("state"))
-        _decide(env, scenario, "ours", customer,
-                lambda line=line, user=reviewers[code]: line.with_user(user).action_approve())
+        _decide(side, scenario, "ours",
+                lambda line=line, user=side.reviewers[code]: line.with_user(user).action_approve())
     phases[("ours", "confirm")].run(env, lambda: order.with_user(salesperson).action_confirm())
     assert order.state == "sale" and order.review_state == "approved", (order.name, order.review_state)
 
 
-def _peer(env, order, salesperson, reviewers, scenario, customer):
-    phases = scenario.phases
+def _peer(side, order, scenario):
+    phases, env, salesperson = scenario.phases, side.env, side.salesperson
     phases[("peer", "request")].run(env, lambda: order.with_user(salesperson).request_validation())
     for code in _codes(scenario.reviewers):
-        _decide(env, scenario, "peer", customer,
-                lambda user=reviewers[code]: order.with_user(user).validate_tier())
+        _decide(side, scenario, "peer", lambda user=side.reviewers[code]: order.with_user(user).validate_tier())
     phases[("peer", "confirm")].run(env, lambda: order.with_user(salesperson).action_confirm())
     assert order.state == "sale" and order.validation_status == "validated", (order.name, order.validation_status)
 
 
-def _plain(env, order, salesperson, scenario):
-    scenario.phases[("plain", "confirm")].run(env, lambda: order.with_user(salesperson).action_confirm())
+def _plain(side, order, scenario):
+    scenario.phases[("plain", "confirm")].run(side.env, lambda: order.with_user(side.salesperson).action_confirm())
     assert order.state == "sale", order.name
 
 
@@ -206,32 +253,44 @@ def _snapshot(scenario, path):
     return calls, queries
 
 
-def _mode(env, path, rules, definitions, count):
-    env.company.crr_review_mode = "all" if path == "ours" else "off"
-    rules[count].active = path == "ours"
-    definitions[count].write({"active": path == "peer"})
-    env.flush_all()
+def _analyze(side, everything=False):
+    """Refresh the planner's statistics of the tables the orders fill (of every table of the database with
+    ``everything``: its own tables, not the catalogs shared by the databases, which two open transactions, one
+    per database, would lock against each other)."""
+    cr = side.env.cr
+    if everything:
+        cr.execute("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        tables = [row[0] for row in cr.fetchall()]
+    else:
+        tables = ["sale_order", "sale_order_line", "mail_message", "mail_activity"]
+        if side.ours:
+            tables.append("crr_review_line")
+        if side.peer:
+            tables.append("tier_review")
+    side.env.flush_all()
+    cr.execute(f"ANALYZE {', '.join(tables)}")
 
 
-def _run(env, args, scenario, ids, salesperson, reviewers, customer, rules, definitions):
-    Order = env["sale.order"]
+def _run(args, scenario, ids, sides):
     count = scenario.reviewers
     for start in range(0, args.orders, args.block):
         for path in PATHS:
-            _mode(env, path, rules, definitions, count)
+            side = sides[path]
+            side.mode(path, count)
             for order_id in ids[path][start:start + args.block]:
-                order = Order.browse(order_id)
+                order = side.env["sale.order"].browse(order_id)
                 calls, queries = _snapshot(scenario, path)
                 if path == "ours":
-                    _ours(env, order, salesperson, reviewers, scenario, customer)
+                    _ours(side, order, scenario)
                 elif path == "peer":
-                    _peer(env, order, salesperson, reviewers, scenario, customer)
+                    _peer(side, order, scenario)
                 else:
-                    _plain(env, order, salesperson, scenario)
+                    _plain(side, order, scenario)
                 _whole(scenario, path, calls, queries)
-        env.flush_all()
-        env.cr.execute("ANALYZE sale_order, sale_order_line, crr_review_line, tier_review, mail_message, mail_activity")
-    _mode(env, "plain", rules, definitions, count)
+        for side in set(sides.values()):
+            _analyze(side)
+    for side in set(sides.values()):
+        side.mode("plain", count)
 
 
 def _fmt(samples, queries, calls):
@@ -280,22 +339,48 @@ def _report(args, scenario):
     return ratios
 
 
+@contextlib.contextmanager
+def _peer_environment(args, env):
+    """The peer's side: in the benchmark database, or in ``--peer-database`` (rolled back too)."""
+    if not args.peer_database:
+        yield env
+        return
+    registry = Registry(args.peer_database)
+    with registry.cursor() as cr:
+        peer_env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, dict(env.context))
+        try:
+            yield peer_env
+        finally:
+            cr.rollback()
+
+
 def main():
     args = parse_args(__doc__.splitlines()[0], _extra)
-    with environment(args) as env:
-        assert "tier.definition" in env, "the peer (sale_tier_validation) is not installed in this database"
-        salesperson, reviewers, customer, products, rules, definitions = _setup(env, args)
+    with environment(args) as env, _peer_environment(args, env) as peer_env:
+        assert "tier.definition" in peer_env, "the peer (sale_tier_validation) is not installed in its database"
+        apart = peer_env is not env
+        if apart:
+            assert "tier.definition" not in env, "the peer is installed in our database: not apart"
+            assert "crr.review.line" not in peer_env, "the addon is installed in the peer's database: not apart"
+            ours = Side(env, args, ours=True, peer=False)
+            peer = Side(peer_env, args, ours=False, peer=True)
+        else:
+            ours = peer = Side(env, args, ours=True, peer=True)
+        sides = {"ours": ours, "peer": peer, "plain": ours}
+        print(f"databases: ours and plain in {env.cr.dbname}, the peer in {peer_env.cr.dbname}; the peer "
+              f"{'posts' if args.peer_notify else 'does not post'} a message on acceptance")
         all_ratios = {}
         for run in range(args.runs + 1):  # run 0 warms up (registry caches, templates): not reported
             for count in _scenarios(args):
                 n = args.orders if run else min(args.orders, 10)
-                ids = {path: _quotations(env, salesperson, customer, products, n) for path in PATHS}
-                env.cr.flush()
-                env.invalidate_all()
-                env.cr.execute("ANALYZE")
+                ids = {path: _quotations(sides[path], n) for path in PATHS}
+                for side in set(sides.values()):
+                    side.env.cr.flush()
+                    side.env.invalidate_all()
+                    _analyze(side, everything=True)
                 scenario = Scenario(count)
                 local = argparse_copy(args, orders=n)
-                _run(env, local, scenario, ids, salesperson, reviewers, customer, rules, definitions)
+                _run(local, scenario, ids, sides)
                 if run:
                     print(f"\n#### run {run}")
                     all_ratios.setdefault(count, []).append(_report(local, scenario))

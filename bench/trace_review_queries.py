@@ -8,7 +8,7 @@ from. Not run by ``make bench`` (no figures); run it on the peer's benchmark dat
 
 import traceback
 
-from bench_vs_tier_validation import _codes, _mode, _quotations, _setup
+from bench_vs_tier_validation import Side, _codes, _quotations
 from benchlib import environment, parse_args
 
 import odoo.sql_db
@@ -23,6 +23,8 @@ def _extra(parser):
     parser.add_argument("--first", action="store_true", help="trace the first order too (cold caches)")
     parser.add_argument("--peer", action="store_true",
                         help="trace the peer's path (request_validation, validate_tier) instead of ours")
+    parser.add_argument("--peer-database", help="the peer's own database: traced with --peer")
+    parser.add_argument("--peer-notify", action="store_true", help="the peer posts a message on acceptance")
     parser.add_argument("--inbox", action="store_true",
                         help="the salesperson handles notifications in Odoo (no e-mail for the final note)")
 
@@ -78,17 +80,20 @@ class Tracer:
 def main():
     args = parse_args(__doc__.splitlines()[0], _extra)
     args.reviewers = str(args.reviewers)
+    if args.peer and args.peer_database:
+        args.database = args.peer_database
     tracer = Tracer(args.stack)
     tracer.install()
     with environment(args) as env:
-        salesperson, reviewers, customer, products, rules, definitions = _setup(env, args)
+        side = Side(env, args, ours="crr.review.line" in env, peer="tier.definition" in env)
+        salesperson, reviewers = side.salesperson, side.reviewers
         if args.inbox:
             salesperson.notification_type = "inbox"
         count = int(args.reviewers)
-        _mode(env, "peer" if args.peer else "ours", rules, definitions, count)
+        side.mode("peer" if args.peer else "ours", count)
         # a first order warms the caches up (registry, templates), the second is traced
         for traced in (False, True):
-            order = env["sale.order"].browse(_quotations(env, salesperson, customer, products, 1))
+            order = env["sale.order"].browse(_quotations(side, 1))
             env.flush_all()
             wanted = args.phase if traced or args.first else "nothing"
             if args.peer:

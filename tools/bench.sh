@@ -6,6 +6,10 @@
 #        CRR_BENCH_WITH=stock make bench   (a database where Inventory is installed too: crr_bench_stock)
 #        CRR_BENCH_WITH=peer make bench    (a database where OCA's sale_tier_validation is installed too:
 #                                          crr_bench_peer; runs bench_vs_tier_validation.py)
+#        CRR_BENCH_WITH=peer_apart make bench  (each product in a database of its own, as a company installs
+#                                          one: crr_bench_peer_apart with the addon, crr_bench_peer_apart_peer with
+#                                          sale_tier_validation and the addon's dependencies; runs
+#                                          bench_vs_tier_validation.py on both, interleaved)
 source "$(dirname "$0")/lib.sh"
 "$REPO_ROOT/tools/setup.sh"
 WITH=${CRR_BENCH_WITH:-}
@@ -15,11 +19,12 @@ case "$WITH" in
     # with Inventory: the bridge addon too (it depends on sale_stock)
     stock) MODULES=$ADDON,customer_requirement_review_stock ;;
     # the peer of the review: OCA's tier validation, in a folder of the benchmark only (never a dependency)
-    peer) fetch_oca_wheels "$REPO_ROOT/bench/oca-peer-addons.txt" "$CRR_CACHE/oca-peer"
+    peer|peer_apart) fetch_oca_wheels "$REPO_ROOT/bench/oca-peer-addons.txt" "$CRR_CACHE/oca-peer"
           CRR_EXTRA_ADDONS_PATH=$CRR_CACHE/oca-peer/root/odoo/addons
           export CRR_EXTRA_ADDONS_PATH
-          MODULES=$ADDON,sale_tier_validation ;;
-    *) die "CRR_BENCH_WITH must be empty, stock or peer (got '$WITH')" ;;
+          MODULES=$ADDON,sale_tier_validation
+          [ "$WITH" = peer_apart ] && MODULES=$ADDON ;;
+    *) die "CRR_BENCH_WITH must be empty, stock, peer or peer_apart (got '$WITH')" ;;
 esac
 DB=${CRR_BENCH_DB:-crr_bench${WITH:+_$WITH}}
 started=$(pg_start)
@@ -39,7 +44,21 @@ fi
 # the benchmarks roll back what they create: clear the dead rows of earlier runs and refresh the planner's
 # statistics, as autovacuum does on a live database
 psql_admin -d "$DB" -c "VACUUM ANALYZE"
-if [ "$WITH" = peer ]; then
+PEER_ARGS=
+if [ "$WITH" = peer_apart ]; then
+    # the peer's database: the addon's dependencies and the peer, not the addon (nothing of ours to update)
+    PEER_DB=${CRR_BENCH_PEER_DB:-${DB}_peer}
+    if ! db_exists "$PEER_DB"; then
+        log "creating the peer's benchmark database $PEER_DB"
+        deps=$("$PY" -c "import ast,sys; print(','.join(ast.literal_eval(open(sys.argv[1]).read())['depends']))" \
+            "$REPO_ROOT/$ADDON/__manifest__.py")
+        odoo_cmd -c "$(write_odoo_conf "$PEER_DB")" -d "$PEER_DB" -i "$deps,sale_tier_validation" --stop-after-init \
+            --log-level=warn --log-handler=py.warnings:ERROR
+    fi
+    psql_admin -d "$PEER_DB" -c "VACUUM ANALYZE"
+    PEER_ARGS="--peer-database $PEER_DB"
+fi
+if [ "$WITH" = peer ] || [ "$WITH" = peer_apart ]; then
     scripts=${BENCH:-$PEER_SCRIPT}
 else
     # the comparison with the peer needs the peer's database
@@ -48,5 +67,5 @@ fi
 for script in $scripts; do
     log "benchmark: $(basename "$script")"
     # shellcheck disable=SC2086
-    PYTHONPATH="$(odoo_src):$REPO_ROOT/bench" "$PY" "$script" --config "$conf" --database "$DB" ${BENCH_ARGS:-}
+    PYTHONPATH="$(odoo_src):$REPO_ROOT/bench" "$PY" "$script" --config "$conf" --database "$DB" $PEER_ARGS ${BENCH_ARGS:-}
 done

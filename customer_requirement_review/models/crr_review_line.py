@@ -613,6 +613,7 @@ class CrrReviewLine(models.Model):
         self = self.sudo()  # noqa: PLW0642
         # serialise concurrent decisions on the same subject, then re-read fresh states
         self._crr_subject_locks()
+        self.env["crr.review.mixin"]._crr_prefetch_chatter_rows()
         behalf = self._crr_check_decision(decision, opinion=opinion, conditions=conditions)
         now = fields.Datetime.now()
         for line in self:

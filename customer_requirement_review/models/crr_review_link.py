@@ -78,7 +78,7 @@ class CrrReviewLink(models.Model):
 
     @api.model
     def _crr_link_days(self, company):
-        days = company.crr_review_link_days or 0
+        days = company._crr_review_setting("crr_review_link_days") or 0
         return min(max(days, LINK_MIN_DAYS), LINK_MAX_DAYS)
 
     @api.model

@@ -4,6 +4,9 @@ from odoo.tools import SQL, Query
 
 from .crr_record_guard_mixin import crr_scope
 
+# what Odoo reads of a company to log a message (reply-to) and to link to a document (base URL, with the e-shop)
+CHATTER_COMPANY_FIELDS = ("alias_domain_id", "name", "partner_id", "website_id")
+
 # engine states of a review round
 ROUND_IN_REVIEW = "in_review"
 ROUND_APPROVED = "approved"
@@ -327,6 +330,21 @@ class CrrReviewMixin(models.AbstractModel):
         self.env.cr.precommit.data.setdefault("crr.review.locked", set()).update(
             (self._name, record_id) for record_id in self.ids
         )
+
+    @api.model
+    def _crr_prefetch_chatter_rows(self, companies=None, company_fields=()):
+        """Read, in narrow queries, what Odoo reads of the user and of the companies to log a message and to link
+        to a document (the author's partner: name, e-mail, language; the company's e-mail domain, name, partner
+        and website, for the reply-to and the links of the review mails), with ``company_fields`` of
+        ``companies`` when the caller reads them too: read through a field, each of these rows is read whole
+        (the company's row has about 150 columns, about 5 ms to read; the partner's about 3 ms), while a review
+        reads nothing else of them."""
+        user = self.env.user.sudo()
+        user.fetch(["partner_id", "active", "company_id"])
+        user.partner_id.fetch(["name", "email", "active", "lang"])
+        companies = ((companies or self.env["res.company"]) | self.env.company).sudo()
+        names = [name for name in CHATTER_COMPANY_FIELDS if name in companies._fields]
+        companies.fetch([*names, *company_fields])
 
     def _crr_lock_read(self):
         """Lock the subjects' rows as the decision reads them: their stored values are read in the query that

@@ -1,11 +1,13 @@
 from odoo import models, tools
 
-# the company's review settings that every decision and every opened step reads
+# the company's review settings that every decision and every opened step reads (the validity of the review links
+# too: the review request mails of an opened step carry them)
 CACHED_REVIEW_SETTINGS = (
     "crr_four_eyes",
     "crr_review_checklist",
     "crr_review_deadline_days",
     "crr_urgent_deadline_hours",
+    "crr_review_link_days",
 )
 
 
@@ -20,6 +22,7 @@ class ResCompany(models.Model):
     @tools.ormcache("self.id")
     def _crr_cached_review_settings(self):
         company = self.sudo()
+        company.fetch(CACHED_REVIEW_SETTINGS)  # these columns alone, not the whole wide row
         return tuple(company[name] for name in CACHED_REVIEW_SETTINGS)
 
     def _crr_review_setting(self, name):

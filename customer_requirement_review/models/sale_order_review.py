@@ -255,6 +255,7 @@ class SaleOrder(models.Model):
                 )
             order._crr_check_written_confirmation()
         self._crr_load_requirements()
+        self._crr_prefetch_chatter_rows(self.company_id, self._crr_rule_fact_company_fields)
         classification = self._crr_classify_steps(lines)
         now = fields.Datetime.now()
         Line = self.env["crr.review.line"].sudo()

@@ -9,6 +9,12 @@ class SaleOrder(models.Model):
 
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
+    # what the facts and the classification read of the orders' companies (read alone: the company's row is wide)
+    _crr_rule_fact_company_fields = (
+        "currency_id", "account_use_credit_limit", "crr_review_mode", "crr_amount_threshold", "crr_margin_threshold",
+        "crr_payment_days_threshold",
+    )
+
     # -- helper fields -------------------------------------------------------------------------
     def _crr_product_lines(self):
         """The lines of ``self`` that are not sections or notes, read in one query with only the fields the
@@ -35,6 +41,8 @@ class SaleOrder(models.Model):
         # else of them
         lines.product_id.fetch(["product_tmpl_id", "standard_price"])
         lines.product_id.product_tmpl_id.fetch(["uom_id", "type"])
+        # of the companies, only what the facts read: their rows are wide
+        orders.company_id.fetch(self._crr_rule_fact_company_fields)
         sold, returning = orders._crr_sales_history()
         lines_by_order = lines.grouped("order_id")
         needed_by_order = {}
