@@ -22,8 +22,8 @@ case "$WITH" in
     peer|peer_apart) fetch_oca_wheels "$REPO_ROOT/bench/oca-peer-addons.txt" "$CRR_CACHE/oca-peer"
           CRR_EXTRA_ADDONS_PATH=$CRR_CACHE/oca-peer/root/odoo/addons
           export CRR_EXTRA_ADDONS_PATH
-          MODULES=$ADDON,sale_tier_validation
-          [ "$WITH" = peer_apart ] && MODULES=$ADDON ;;
+          # peer_apart: the peer goes into a database of its own (below)
+          if [ "$WITH" = peer ]; then MODULES=$ADDON,sale_tier_validation; else MODULES=$ADDON; fi ;;
     *) die "CRR_BENCH_WITH must be empty, stock, peer or peer_apart (got '$WITH')" ;;
 esac
 DB=${CRR_BENCH_DB:-crr_bench${WITH:+_$WITH}}

@@ -41,7 +41,8 @@ class SaleOrder(models.Model):
         # else of them
         lines.product_id.fetch(["product_tmpl_id", "standard_price"])
         lines.product_id.product_tmpl_id.fetch(["uom_id", "type"])
-        # of the companies, only what the facts read: their rows are wide
+        # of the companies, only what the facts read: their rows are wide (no query when the review request has
+        # read them with the chatter's columns)
         orders.company_id.fetch(self._crr_rule_fact_company_fields)
         sold, returning = orders._crr_sales_history()
         lines_by_order = lines.grouped("order_id")

@@ -195,6 +195,12 @@ class TestReviewMailLinks(CrrReviewCommon, HttpCase):
         self.company.crr_review_link_days = 30
         self.assertEqual(self.Link._crr_link_days(self.company), 30)
 
+    def test_validity_change_applies_at_once(self):
+        """The validity is one of the review settings cached per company: a change is read by the next link."""
+        self.assertEqual(self.Link._crr_link_days(self.company), 7)
+        self.company.crr_review_link_days = 12
+        self.assertEqual(self.Link._crr_link_days(self.company), 12)
+
     def test_forged_expired_and_other_users_links_refused(self):
         _order, line = self._request()
         token = self._token(line, self.reviewer)
