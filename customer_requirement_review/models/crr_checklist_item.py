@@ -8,7 +8,7 @@ class CrrChecklistItem(models.Model):
 
     _name = "crr.checklist.item"
     _description = "Review Checklist Item"
-    _inherit = ["mail.thread", "crr.guard.mixin"]
+    _inherit = ["mail.thread", "crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "department_id, sequence, id"
     _check_company_auto = True
 

@@ -144,7 +144,8 @@ class CrrDepartment(models.Model):
         for department_id, user_id, partner_id, tz, email in self.env.cr.fetchall():
             reviewer_ids[department_id].append(user_id)
             # the values just read from the flushed tables: the cache cannot hold other ones
-            Users.browse(user_id)._update_cache({"partner_id": partner_id}, validate=False)
+            # and the user's own time zone and address, which are its partner's: not computed user by user
+            Users.browse(user_id)._update_cache({"partner_id": partner_id, "tz": tz, "email": email}, validate=False)
             Partner.browse(partner_id)._update_cache({"tz": tz, "email": email}, validate=False)
         return {department_id: Users.browse(user_ids) for department_id, user_ids in reviewer_ids.items()}
 

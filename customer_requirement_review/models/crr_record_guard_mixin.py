@@ -42,7 +42,9 @@ class CrrRecordGuardMixin(models.AbstractModel):
     - ``_crr_action_fields``: ``{field name: action method(s) to use}``; such a field is written only inside
       :func:`crr_scope` (the action methods). A create may give a field its default value (or leave it
       empty), and a write may repeat the current value; anything else is refused, as is a
-      ``default_<field>`` context key sent to create.
+      ``default_<field>`` context key sent to create. The stored fields these addons compute (read-only,
+      without an inverse) are refused the same way: Odoo keeps a value written to them until they are
+      computed again.
     - ``_crr_kept_message()``: returns the message refusing the deletion of ``self`` (some of them are kept
       records), or ``None`` when they may be deleted. Deletions are checked in ``unlink`` itself, so that no
       context key (not even Odoo's uninstall flag) skips the check; the records that reference a kept record
@@ -59,14 +61,42 @@ class CrrRecordGuardMixin(models.AbstractModel):
         return crr_flag("action") or (self.env.su and not self.env.registry.ready)
 
     @api.model
+    def _crr_guarded_fields(self):
+        """``{field name: action or None}``: the fields a direct create or write may not set. The action-only
+        fields (``_crr_action_fields``), and the stored fields these addons compute (read-only, without an
+        inverse: a days-late, a deadline, the "before" values of a change, a company), which Odoo would let
+        any client overwrite (None: the refusal says the field is computed). Built once per registry."""
+        cls = type(self)
+        guarded = cls.__dict__.get("_crr_guarded_cache")
+        if guarded is None:
+            guarded = {
+                name: None
+                for name, field in self._fields.items()
+                if field.store and field.compute and not field.inverse and field.readonly
+                and any(module.startswith("customer_requirement_review") for module in field._modules)
+            }
+            guarded.update(self._crr_action_fields)
+            cls._crr_guarded_cache = guarded
+        return guarded
+
+    @api.model
     def _crr_refuse_action_field(self, field_name):
         field = self._fields[field_name]
+        action = self._crr_guarded_fields()[field_name]
+        if action is None:
+            raise UserError(
+                self.env._(
+                    "%(field)s of %(model)s is computed from the record: it cannot be written directly.",
+                    field=field._description_string(self.env),
+                    model=self._description,
+                )
+            )
         raise UserError(
             self.env._(
                 "%(field)s of %(model)s changes only through its action: use %(action)s.",
                 field=field._description_string(self.env),
                 model=self._description,
-                action=self._crr_action_fields[field_name],
+                action=action,
             )
         )
 
@@ -90,7 +120,7 @@ class CrrRecordGuardMixin(models.AbstractModel):
 
     @api.model
     def _crr_check_create_vals(self, vals_list):
-        guarded = self._crr_action_fields
+        guarded = self._crr_guarded_fields()
         for key, value in self.env.context.items():
             if key.startswith("default_") and key[8:] in guarded and not self._crr_is_default(key[8:], value):
                 self._crr_refuse_action_field(key[8:])
@@ -99,17 +129,24 @@ class CrrRecordGuardMixin(models.AbstractModel):
                 if not self._crr_is_default(field_name, vals[field_name]):
                     self._crr_refuse_action_field(field_name)
 
+    @api.model
+    def _crr_guard_create(self, vals_list):
+        """Refuse the guarded fields of ``vals_list`` outside the action methods (an Odoo model extended with this
+        mixin calls it from its own ``create``, before Odoo's, which may read the values first)."""
+        if self._crr_guarded_fields() and not self._crr_guard_open():
+            self._crr_check_create_vals(vals_list)
+
     @api.model_create_multi
     def create(self, vals_list):
-        if self._crr_action_fields and not self._crr_guard_open():
-            self._crr_check_create_vals(vals_list)
+        self._crr_guard_create(vals_list)
         return super().create(vals_list)
 
     def _crr_check_write(self, vals):
         """Refuse a direct write of action-only fields (models with their own write checks call it first, so
         that the refusal names the action)."""
-        if self._crr_action_fields and not self._crr_guard_open():
-            for field_name in self._crr_action_fields.keys() & vals.keys():
+        guarded = self._crr_guarded_fields()
+        if guarded and not self._crr_guard_open():
+            for field_name in guarded.keys() & vals.keys():
                 if any(not self._crr_same_value(record, field_name, vals[field_name]) for record in self):
                     self._crr_refuse_action_field(field_name)
 

@@ -6,7 +6,7 @@ from .crr_requirement import REQUIREMENT_CATEGORIES, REQUIREMENT_SOURCES
 class CrrRequirementTemplateLine(models.Model):
     _name = "crr.requirement.template.line"
     _description = "Customer Requirement Template Line"
-    _inherit = ["crr.guard.mixin"]
+    _inherit = ["crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "template_id, sequence, id"
     _check_company_auto = True
 

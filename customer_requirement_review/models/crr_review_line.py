@@ -46,6 +46,7 @@ class CrrReviewLine(models.Model):
         "carried_from_line_id": REQUEST_ACTIONS,
         "reopen_reason": "action_reopen",
         "escalation_level": "the daily reminder of overdue lines (_cron_remind_overdue)",
+        "deadline": f"{REQUEST_ACTIONS} (the deadline is set when the line opens)",
     }
 
     # no check_company: the line's company is its subject's (company_id below), there is nothing to check.

@@ -9,7 +9,7 @@ class CrrReviewRuleStep(models.Model):
 
     _name = "crr.review.rule.step"
     _description = "Review Rule Step"
-    _inherit = ["crr.config.cache.mixin"]
+    _inherit = ["crr.config.cache.mixin", "crr.record.guard.mixin"]
     _order = "rule_id, step, department_id"
     _check_company_auto = True
 

@@ -488,8 +488,9 @@ class CrrSatisfactionCampaign(models.Model):
             # the customer answers in their own language (the survey offers every installed one)
             lang = contact.lang and self.env["res.lang"]._lang_get(contact.lang)
             extra = {"lang_id": lang.id} if lang and lang.code in survey._get_supported_lang_codes() else {}
-            answers |= survey._create_answer(
-                partner=contact, check_attempts=False, crr_campaign_id=self.id, **extra)
+            with crr_scope():
+                answers |= survey._create_answer(
+                    partner=contact, check_attempts=False, crr_campaign_id=self.id, **extra)
         if answers:
             template.sudo().with_context(crr_reminder=False).send_mail_batch(
                 answers.ids, email_layout_xmlid="mail.mail_notification_light")

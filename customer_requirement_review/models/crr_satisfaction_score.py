@@ -5,7 +5,7 @@ from odoo.tools import SQL
 class CrrSatisfactionScore(models.Model):
     _name = "crr.satisfaction.score"
     _description = "Customer Satisfaction Criterion Score"
-    _inherit = ["crr.guard.mixin"]
+    _inherit = ["crr.record.guard.mixin", "crr.guard.mixin"]
     _crr_number_bounds = {"score": (0, 100), "weight": (0, 1000)}
     _order = "date desc, id desc"
     _check_company_auto = True

@@ -27,6 +27,19 @@ class SaleOrder(models.Model):
         "contract_type_overridden": "action_override_contract_type",
         "contract_type_override_reason": "action_override_contract_type",
         "crr_open_requirement_keys": "the requirements' Response and action_close_deficiency (computed from them)",
+        # the rule facts: computed from the order when its review is requested, the record of why the rules
+        # asked these departments
+        **dict.fromkeys(
+            (
+                "crr_has_new_product", "crr_is_first_order", "crr_margin_percent", "crr_all_in_stock",
+                "crr_payment_term_days", "crr_large_order", "crr_over_authority", "crr_low_margin",
+                "crr_long_payment", "crr_commitment_id", "crr_within_commitment", "crr_beyond_capacity",
+                "crr_collection_risk",
+            ),
+            "action_request_review (the rule facts are computed from the order when its review is requested)",
+        ),
+        "crr_sample_approved": "action_request_review or the customer's approval of a sample (computed from the "
+        "samples)",
     }
 
     contract_type = fields.Selection(

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .crr_record_guard_mixin import crr_scope
+
 
 # split from sale_order.py by concern on purpose (one concern per file)
 class SaleOrder(models.Model):
@@ -105,7 +107,8 @@ class SaleOrder(models.Model):
             changed = {key: value for key, value in vals.items() if order[key] != value}
             if changed:
                 # helper fields, not tracked: the tracking of the order's fields need not be prepared
-                order.with_context(tracking_disable=True).write(changed)
+                with crr_scope():
+                    order.with_context(tracking_disable=True).write(changed)
 
     def _crr_more_rule_facts(self, lines, sold):
         """Hook: ``{order: {field: value}}`` of more rule facts of the orders ``self`` (sudo), written with the

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import format_list
 
+from .crr_record_guard_mixin import crr_scope
+
 
 class SaleOrder(models.Model):
     """Samples before the order: the rule fact "samples approved", the company setting that makes a
@@ -68,7 +70,8 @@ class SaleOrder(models.Model):
             value = not products
             if order.crr_sample_approved != value:
                 # a rule fact, like the helper fields of the rules: not a reviewed term, not tracked
-                order.sudo().write({"crr_sample_approved": value})
+                with crr_scope():
+                    order.sudo().write({"crr_sample_approved": value})
         return missing
 
     def _crr_more_rule_facts(self, lines, sold):

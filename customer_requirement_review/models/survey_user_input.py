@@ -15,8 +15,23 @@ CRR_BANDS = [
 ]
 
 
+SCORING = "the completion of the answer (the score, band and trend are computed from it)"
+
+
 class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
+    _name = "survey.user_input"
+    _inherit = ["survey.user_input", "crr.record.guard.mixin"]
+
+    # what the module records of an answer: written by its flows only (a survey officer may edit answers in
+    # Odoo, not their satisfaction score, band, campaign or follow-up)
+    _crr_action_fields = {
+        "crr_campaign_id": "the satisfaction campaign's action_send",
+        "crr_score": SCORING,
+        "crr_band": SCORING,
+        "crr_previous_input_id": SCORING,
+        "crr_score_change": SCORING,
+        "crr_complaint_id": "the follow-up of a completed answer (a complaint opened from it)",
+    }
 
     crr_campaign_id = fields.Many2one(
         "crr.satisfaction.campaign", string="Satisfaction Campaign", index="btree_not_null", ondelete="set null",
@@ -86,6 +101,23 @@ class SurveyUserInput(models.Model):
     # scoring
     # ------------------------------------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the guard first: the survey's own create reads the answers' surveys before the mixin's check
+        self._crr_guard_create(vals_list)
+        return super().create(vals_list)
+
+    def _crr_kept_message(self):
+        # a completed answer of a campaign is the campaign's record (its scores go with it): kept
+        if self.sudo().filtered(
+            lambda answer: answer.crr_campaign_id and answer.state == "done" and not answer.test_entry
+        ):
+            return self.env._(
+                "A completed answer of a satisfaction campaign is kept as the campaign's record and cannot be "
+                "deleted."
+            )
+        return None
+
     def _mark_done(self):
         res = super()._mark_done()
         self._crr_compute_satisfaction()
@@ -139,7 +171,8 @@ class SurveyUserInput(models.Model):
             else:
                 score = False
             company = user_input.crr_company_id or self.env.company
-            user_input.write({"crr_score": score, "crr_band": self._crr_band_for_score(score, company)})
+            with crr_scope():
+                user_input.write({"crr_score": score, "crr_band": self._crr_band_for_score(score, company)})
             campaign = user_input.crr_campaign_id
             date = campaign.date_from or (user_input.end_datetime or fields.Datetime.now()).date()
             for question, value in criteria.items():
@@ -187,10 +220,11 @@ class SurveyUserInput(models.Model):
                 self.browse(),
             )
             has_change = previous and user_input.crr_band
-            user_input.write({
-                "crr_previous_input_id": previous.id,
-                "crr_score_change": round(user_input.crr_score - previous.crr_score, 2) if has_change else False,
-            })
+            with crr_scope():
+                user_input.write({
+                    "crr_previous_input_id": previous.id,
+                    "crr_score_change": round(user_input.crr_score - previous.crr_score, 2) if has_change else False,
+                })
 
     def _crr_period_incidents(self):
         """{answer id: {'complaints': [references], 'returns': [references]}}: the major or critical complaints
@@ -382,7 +416,8 @@ class SurveyUserInput(models.Model):
             lang = company.partner_id.lang or self.env["res.lang"].get_installed()[0][0]
             with crr_scope("internal_complaint"):
                 complaint = self.env["crr.complaint"].with_user(author).sudo().with_context(lang=lang).create(vals)
-            user_input.crr_complaint_id = complaint
+            with crr_scope():
+                user_input.crr_complaint_id = complaint
             complaint.message_post(
                 body=Markup("%s <a href='#' data-oe-model='survey.user_input' data-oe-id='%s'>%s</a>") % (
                     complaint.env._("Opened from the satisfaction answer"), user_input.id,

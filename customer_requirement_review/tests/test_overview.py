@@ -262,7 +262,8 @@ class TestOverview(CrrReviewCommon):
                     Command.create({"value": f"{title} {score}", "answer_score": score}) for score in (100, 60, 20)]})
 
         def answer(partner, campaign, scores):
-            user_input = survey._create_answer(partner=partner, check_attempts=False, crr_campaign_id=campaign.id)
+            with crr_scope():
+                user_input = survey._create_answer(partner=partner, check_attempts=False, crr_campaign_id=campaign.id)
             for title, score in scores.items():
                 question = questions[title]
                 user_input._save_lines(question, question.suggested_answer_ids.filtered(

@@ -62,6 +62,24 @@ FORGERIES = [
     ("requirement", "deficiency_closed", True),
     ("requirement", "deficiency_closed_by_id", "@other"),
     ("requirement", "deficiency_closed_date", WHEN),
+    # the rule facts: computed when the review is requested (the record of why these departments were asked)
+    ("order", "crr_margin_percent", 99.5),
+    ("order", "crr_payment_term_days", 77),
+    # a reviewer who would give the line more time
+    ("pending_line", "deadline", "2099-12-31"),
+]
+
+# stored fields the addons compute (Odoo would keep a value written to them until they are computed again)
+COMPUTED_FORGERIES = [
+    ("pending_line", "is_current_round", False),
+    ("pending_line", "is_final_approval", True),
+    ("pending_line", "sequence", 999),
+    ("pending_line", "decision_days", 99.0),
+    ("change", "old_note", "forged"),
+    ("change", "change_kinds", "forged"),
+    ("complaint", "ack_deadline", WHEN),
+    ("complaint", "close_deadline", WHEN),
+    ("requirement", "is_deficiency_open", False),
 ]
 
 
@@ -118,11 +136,11 @@ class TestRecordForgery(CrrChangeRequestCommon, HttpCase):
     def _value(self, value):
         return self.other_user.id if value == "@other" else value
 
-    def _snapshot(self):
+    def _snapshot(self, forgeries=None):
         self.env.invalidate_all()
         return {
             (name, field): self.fixtures[name].sudo()[field]
-            for name, field in {(name, field) for name, field, _value in FORGERIES}
+            for name, field in {(name, field) for name, field, _value in forgeries or FORGERIES}
         }
 
     def _rpc(self, role, model, method, args, context=None):
@@ -158,6 +176,19 @@ class TestRecordForgery(CrrChangeRequestCommon, HttpCase):
         self._rpc("manager", "crr.review.line", "action_approve", [self.pending_line.ids])
         self.env.invalidate_all()
         self.assertEqual(self.pending_line.state, "approved")
+
+    def test_forged_computed_values_are_refused(self):
+        before = self._snapshot(COMPUTED_FORGERIES)
+        for name, field, value in COMPUTED_FORGERIES:
+            record = self.fixtures[name]
+            self.assertNotEqual(before[(name, field)], value, (name, field))
+            for role in ROLES:
+                for context in (None, FORMER_KEYS):
+                    fault = self._refused(role, record._name, "write", [record.ids, {field: value}], context)
+                    if role == "admin":
+                        self.assertIn("is computed from the record: it cannot be written directly", fault,
+                                      (name, field))
+        self.assertEqual(self._snapshot(COMPUTED_FORGERIES), before)
 
     def test_forged_creates_are_refused(self):
         other_order = self._confirmed_order()

@@ -64,3 +64,38 @@ class TestRecordForgeryEveryModel(TransactionCase):
         # the module's action-only fields: far more than the explicit forgeries; most refused by the guard itself
         self.assertGreater(checked, 100)
         self.assertGreater(named, checked * 2 * 0.6, (named, checked))
+
+    def test_every_computed_field_refused(self):
+        """The stored fields the addons compute (read-only, without an inverse: a company, a deadline, the
+        "before" values of a change, a delivery's days late, a satisfaction answer's customer): Odoo would keep
+        a value a client gives them until they are computed again. Every model holding one is guarded; given
+        at creation, such a value is refused (by the guard, naming the field as computed, where the model has
+        no earlier check of its own) and nothing is created. Writes on records: test_record_forgery.py."""
+        guard = self.env.registry["crr.record.guard.mixin"]
+        checked = named = 0
+        for name, model_class in self.env.registry.items():
+            if model_class._abstract or model_class._transient:
+                continue
+            computed = [
+                field for field in model_class._fields.values()
+                if field.store and field.compute and not field.inverse and field.readonly
+                and any(module.startswith("customer_requirement_review") for module in field._modules)
+                and field.name not in model_class._crr_action_fields
+            ]
+            if not computed:
+                continue
+            self.assertTrue(issubclass(model_class, guard), f"{name} holds computed fields but has no guard")
+            Model = self.env[name].sudo()
+            for field in computed:
+                value = self._forged_value(Model, field)
+                if value is None:
+                    continue
+                count = Model.search_count([])
+                with self.subTest(model=name, field=field.name), self.assertRaises(UserError) as caught:
+                    Model.create({field.name: value})
+                if "is computed from the record" in str(caught.exception):
+                    named += 1
+                self.assertEqual(Model.search_count([]), count, (name, field.name))
+                checked += 1
+        self.assertGreater(checked, 40)
+        self.assertGreater(named, checked * 0.6, (named, checked))

@@ -125,7 +125,8 @@ class TestReliabilityRoles(CrrReviewCommon):
         })
         survey = env.ref("customer_requirement_review.crr_satisfaction_survey")
         cls.campaign = env["crr.satisfaction.campaign"].create({"year": 2026, "half": "h1", "survey_id": survey.id})
-        answer = survey._create_answer(partner=cls.customer, check_attempts=False, crr_campaign_id=cls.campaign.id)
+        with crr_scope():
+            answer = survey._create_answer(partner=cls.customer, check_attempts=False, crr_campaign_id=cls.campaign.id)
         cls.criterion = survey.question_ids.filtered("crr_is_criterion")[:1]
         answer._save_lines(cls.criterion, cls.criterion.suggested_answer_ids[:1].id)
         answer._mark_done()

@@ -179,6 +179,7 @@ class TestReliabilityXmlrpc(CrrReviewCommon, HttpCase):
         user_input = survey._create_answer(partner=self.customer, check_attempts=False)
         user_input._save_lines(criterion, answer.id)
         user_input._mark_done()
-        self._refused("between 0 and 100", self.admin_user, "survey.user_input", "write",
+        # the score is the answer's record: no direct write at all (not even within the range)
+        self._refused("changes only through its action", self.admin_user, "survey.user_input", "write",
                       user_input.ids, {"crr_score": 101})
         self.assertEqual(user_input.crr_score, score)

@@ -6,6 +6,7 @@ from pdfminer.high_level import extract_text
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
+from ..models.crr_record_guard_mixin import crr_scope
 from .common_change_request import CrrChangeRequestCommon
 
 
@@ -139,7 +140,8 @@ class TestReportLanguages(CrrChangeRequestCommon):
         campaign = self.env["crr.satisfaction.campaign"].create({
             "year": 2026, "half": "h1", "survey_id": survey.id, "partner_ids": [Command.set(self.zh_customer.ids)],
         })
-        answer = survey._create_answer(partner=self.zh_customer, check_attempts=False, crr_campaign_id=campaign.id)
+        with crr_scope():
+            answer = survey._create_answer(partner=self.zh_customer, check_attempts=False, crr_campaign_id=campaign.id)
         criterion = survey.question_ids.filtered("crr_is_criterion")[:1]
         choice = criterion.suggested_answer_ids.filtered(lambda a: a.answer_score == 80)
         answer._save_lines(criterion, choice.id)

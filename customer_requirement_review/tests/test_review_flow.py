@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
+from ..models.crr_record_guard_mixin import crr_scope
 from .common_review import CrrReviewCommon
 
 
@@ -404,7 +405,8 @@ class TestReviewFlow(CrrReviewCommon):
         order = self._order(products=[self.service])
         order.action_request_review()
         line = order._crr_round_lines()
-        line.sudo().write({"deadline": "2000-01-01"})
+        with crr_scope():
+            line.sudo().write({"deadline": "2000-01-01"})
         self.env["crr.review.line"]._cron_remind_overdue()
         self.assertTrue(any("Reminder" in (m.body or "") for m in line.message_ids))
         self.assertTrue(line.last_reminder_date)

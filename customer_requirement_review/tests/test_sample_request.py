@@ -171,9 +171,10 @@ class TestSampleRequest(SampleMixin, CrrReviewCommon):
         condition = rule._crr_parse_domain()
         self.assertEqual(order.filtered_domain(condition), order)
         self.assertFalse(other.filtered_domain(condition))
-        # a forged fact does not stand: it is computed again when the review is requested
+        # a fact cannot be forged: refused, and computed again when the review is requested
         forged = self._order(products=[self.new_good], partner=self.new_customer)
-        forged.write({"crr_sample_approved": True})
+        with self.assertRaisesRegex(UserError, "changes only through its action: use action_request_review"):
+            forged.with_user(self.salesperson).write({"crr_sample_approved": True})
         forged.action_request_review()
         self.assertFalse(forged.crr_sample_approved)
         self.assertIn(self.dep["technical"], forged.review_line_ids.department_id)

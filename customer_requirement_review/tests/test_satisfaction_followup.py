@@ -1,5 +1,6 @@
 from odoo.tests import new_test_user, tagged
 
+from ..models.crr_record_guard_mixin import crr_scope
 from .satisfaction_common import CrrSatisfactionCommon
 
 
@@ -92,7 +93,8 @@ class TestSatisfactionFollowUp(CrrSatisfactionCommon):
                              name="Campaign Lead")
         customer = self.env["res.partner"].create({"name": "广州客户", "email": "gz@example.com", "lang": "zh_CN"})
         campaign = self._campaign(2026, "h1", customer, user_id=lead.id)
-        user_input = self.survey._create_answer(partner=customer, check_attempts=False, crr_campaign_id=campaign.id)
+        with crr_scope():
+            user_input = self.survey._create_answer(partner=customer, check_attempts=False, crr_campaign_id=campaign.id)
         choice = self.q_quality.suggested_answer_ids.filtered(lambda a: a.answer_score == 20)
         user_input._save_lines(self.q_quality, choice.id)
         user_input._save_lines(self.q_comment, "交货经常延迟，请改进包装。")

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
+from ..models.crr_record_guard_mixin import crr_scope
 from .satisfaction_common import CrrSatisfactionCommon
 
 
@@ -60,8 +61,9 @@ class TestSatisfactionGovernance(CrrSatisfactionCommon):
 
     def _answer_extra(self, partner, comparison=None, urgent=None, campaign=None):
         """A satisfied answer (quality 80, delivery 80) with the comparison and urgent questions answered."""
-        user_input = self.survey._create_answer(
-            partner=partner, check_attempts=False, **({"crr_campaign_id": campaign.id} if campaign else {}))
+        with crr_scope():
+            user_input = self.survey._create_answer(
+                partner=partner, check_attempts=False, **({"crr_campaign_id": campaign.id} if campaign else {}))
         for question in (self.q_quality, self.q_delivery):
             user_input._save_lines(question, question.suggested_answer_ids.filtered(lambda a: a.answer_score == 80).id)
         if comparison:

@@ -1,7 +1,7 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .satisfaction_common import CrrSatisfactionCommon
@@ -89,6 +89,29 @@ class TestSatisfactionScoring(CrrSatisfactionCommon):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
             answer.crr_score_ids.sudo().write({"score": 101})
             self.env.flush_all()
+
+    def test_answer_record_not_forged_nor_deleted(self):
+        """What the module records of an answer (score, band, campaign) is written by the scoring alone, and a
+        completed campaign answer is kept with its criterion scores; an answer outside a campaign is Odoo's."""
+        campaign = self._campaign(2026, "h1", self.customer_a)
+        answer = self._answer(self.customer_a, {self.q_quality: 40, self.q_delivery: 40}, campaign=campaign)
+        score, band = answer.crr_score, answer.crr_band
+        self.assertEqual(band, "very_dissatisfied")
+        officer = new_test_user(self.env, login="crr_t_survey_officer", groups="survey.group_survey_manager")
+        for vals in ({"crr_score": 95.0}, {"crr_band": "very_satisfied"}, {"crr_campaign_id": False},
+                     {"crr_score_change": 50.0}):
+            with self.assertRaisesRegex(UserError, "changes only through its action"):
+                answer.with_user(officer).write(vals)
+        with self.assertRaisesRegex(UserError, "is computed from the record"):
+            answer.with_user(officer).write({"crr_customer_id": self.customer_b.id})
+        with self.assertRaisesRegex(UserError, "kept as the campaign's record"):
+            answer.with_user(officer).unlink()
+        self.assertEqual((answer.crr_score, answer.crr_band, answer.crr_campaign_id), (score, band, campaign))
+        self.assertTrue(answer.crr_score_ids)
+        # an answer outside any campaign: deleted as Odoo allows
+        loose = self._answer(self.customer_b, {self.q_quality: 80})
+        loose.with_user(officer).unlink()
+        self.assertFalse(loose.exists())
 
     def test_other_surveys_not_scored(self):
         survey = self.env["survey.survey"].create({"title": "Not satisfaction", "access_mode": "token"})

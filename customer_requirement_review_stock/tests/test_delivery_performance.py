@@ -35,6 +35,21 @@ class TestDeliveryPerformance(CrrStockCommon):
         self.assertEqual(pending.crr_delivery_state, "open")
         self.assertFalse(pending.crr_delivery_date)
 
+    def test_delivery_figures_not_written_directly(self):
+        """The late line's figures are computed from its deliveries: its salesperson (who may edit the order's
+        lines) cannot make it on time, not even through the superuser; nothing changes."""
+        late = self.late_order.order_line
+        forged = {"crr_on_time": True, "crr_delivery_state": "on_time", "crr_days_late": 0, "crr_on_time_rate": 100.0}
+        for name, value in forged.items():
+            for line in (late.with_user(self.salesperson), late.sudo()):
+                with self.assertRaisesRegex(UserError, "is computed from the record: it cannot be written directly"):
+                    line.write({name: value})
+        late.invalidate_recordset()
+        self.assertEqual((late.crr_delivery_state, late.crr_on_time, late.crr_days_late), ("late", False, 3))
+        # the line's other fields are written as before
+        late.with_user(self.salesperson).write({"name": "Renamed line"})
+        self.assertEqual(late.name, "Renamed line")
+
     def test_on_time_rate_read_group(self):
         Line = self.env["sale.order.line"]
         domain = [("order_id", "in", (self.on_time_order | self.late_order).ids)]
