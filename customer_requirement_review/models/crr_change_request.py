@@ -21,6 +21,7 @@ class CrrChangeRequest(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "crr.review.mixin", "crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _crr_create_only_fields = frozenset({"name"})
     _crr_action_fields = {
         "state": "action_submit / action_apply / action_cancel (the review lines' action_approve / action_reject)",
         "requested_by_id": "action_request_change (the requester is the user who creates the change request)",

@@ -52,6 +52,7 @@ class CrrComplaint(models.Model):
     _name = "crr.complaint"
     _description = "Customer Complaint"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin"]
+    _crr_create_only_fields = frozenset({"name"})
     _crr_action_fields = {
         "state": "action_acknowledge / action_investigate / action_start_actions / action_to_verification / "
         "action_close / action_reject / action_cancel / action_reset_to_new",
@@ -60,6 +61,7 @@ class CrrComplaint(models.Model):
         "closed_date": "action_close",
         "closed_by_id": "action_close",
         "days_to_close": "action_close",
+        "is_overdue": "the scheduled check of overdue complaints",
     }
     _order = "date_received desc, id desc"
     _check_company_auto = True
@@ -762,7 +764,8 @@ class CrrComplaint(models.Model):
         now = fields.Datetime.now()
         back_on_time = self.filtered(lambda c: c.is_overdue and not c._crr_overdue_now(now))
         if back_on_time:
-            back_on_time.is_overdue = False
+            with crr_scope():
+                back_on_time.is_overdue = False
 
     @api.model
     def _cron_check_overdue(self):
@@ -786,8 +789,10 @@ class CrrComplaint(models.Model):
             if overdue and not complaint.is_overdue:
                 newly_overdue |= complaint
             elif not overdue and complaint.is_overdue:
-                complaint.is_overdue = False
-        newly_overdue.write({"is_overdue": True})
+                with crr_scope():
+                    complaint.is_overdue = False
+        with crr_scope():
+            newly_overdue.write({"is_overdue": True})
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         for complaint in newly_overdue:
             if complaint.state == "new":

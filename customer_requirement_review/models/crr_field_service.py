@@ -13,6 +13,7 @@ class CrrFieldService(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "deadline, id desc"
     _check_company_auto = True
+    _crr_create_only_fields = frozenset({"name", "complaint_id"})
     _crr_action_fields = {
         "state": "action_done / action_cancel",
         "done_date": "action_done",

@@ -15,6 +15,7 @@ class CrrQualityInvestigation(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin", "crr.guard.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _crr_create_only_fields = frozenset({"name", "complaint_id", "date_start"})
     _crr_action_fields = {
         "state": "action_done / action_cancel",
         "done_date": "action_done",

@@ -42,7 +42,8 @@ class CrrRecordGuardMixin(models.AbstractModel):
     - ``_crr_action_fields``: ``{field name: action method(s) to use}``; such a field is written only inside
       :func:`crr_scope` (the action methods). A create may give a field its default value (or leave it
       empty), and a write may repeat the current value; anything else is refused, as is a
-      ``default_<field>`` context key sent to create. The stored fields these addons compute (read-only,
+      ``default_<field>`` context key sent to create. ``_crr_create_only_fields`` are given at creation and
+      a write that would change them is refused. The stored fields these addons compute (read-only,
       without an inverse) are refused the same way: Odoo keeps a value written to them until they are
       computed again.
     - ``_crr_kept_message()``: returns the message refusing the deletion of ``self`` (some of them are kept
@@ -55,6 +56,9 @@ class CrrRecordGuardMixin(models.AbstractModel):
     _description = "Action-Only Fields and Kept Records"
 
     _crr_action_fields = {}
+    # fields given when the record is created (by its flow or its author) and never changed afterwards: a
+    # reference, the record a sub-record belongs to
+    _crr_create_only_fields = frozenset()
 
     @api.model
     def _crr_guard_open(self):
@@ -145,10 +149,19 @@ class CrrRecordGuardMixin(models.AbstractModel):
         """Refuse a direct write of action-only fields (models with their own write checks call it first, so
         that the refusal names the action)."""
         guarded = self._crr_guarded_fields()
-        if guarded and not self._crr_guard_open():
+        if (guarded or self._crr_create_only_fields) and not self._crr_guard_open():
             for field_name in guarded.keys() & vals.keys():
                 if any(not self._crr_same_value(record, field_name, vals[field_name]) for record in self):
                     self._crr_refuse_action_field(field_name)
+            for field_name in self._crr_create_only_fields & vals.keys():
+                if any(not self._crr_same_value(record, field_name, vals[field_name]) for record in self):
+                    raise UserError(
+                        self.env._(
+                            "%(field)s of %(model)s is set when the record is created: it cannot be changed.",
+                            field=self._fields[field_name]._description_string(self.env),
+                            model=self._description,
+                        )
+                    )
 
     def write(self, vals):
         self._crr_check_write(vals)

@@ -20,6 +20,8 @@ class CrrReviewDocumentMixin(models.AbstractModel):
     _description = "Reviewed Document"
 
     _crr_sequence_code = None
+    # the reference, from the sequence (crr.record.guard.mixin)
+    _crr_create_only_fields = frozenset({"name"})
     _crr_content_fields = frozenset()
     _crr_content_editable_states = ("draft",)
 

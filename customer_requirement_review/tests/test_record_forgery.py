@@ -69,17 +69,24 @@ FORGERIES = [
     ("pending_line", "deadline", "2099-12-31"),
 ]
 
-# stored fields the addons compute (Odoo would keep a value written to them until they are computed again)
-COMPUTED_FORGERIES = [
-    ("pending_line", "is_current_round", False),
-    ("pending_line", "is_final_approval", True),
-    ("pending_line", "sequence", 999),
-    ("pending_line", "decision_days", 99.0),
-    ("change", "old_note", "forged"),
-    ("change", "change_kinds", "forged"),
-    ("complaint", "ack_deadline", WHEN),
-    ("complaint", "close_deadline", WHEN),
-    ("requirement", "is_deficiency_open", False),
+# what the refusal says, for the fields that are not action-only
+COMPUTED = "is computed from the record: it cannot be written directly"
+AT_CREATION = "is set when the record is created: it cannot be changed"
+# (fixture, field, forged value, refusal): stored fields the addons compute (Odoo would keep a value written to
+# them until they are computed again), references and parents given at creation, flags of scheduled checks
+OTHER_FORGERIES = [
+    ("pending_line", "is_current_round", False, COMPUTED),
+    ("pending_line", "is_final_approval", True, COMPUTED),
+    ("pending_line", "sequence", 999, COMPUTED),
+    ("pending_line", "decision_days", 99.0, COMPUTED),
+    ("change", "old_note", "forged", COMPUTED),
+    ("change", "change_kinds", "forged", COMPUTED),
+    ("complaint", "ack_deadline", WHEN, COMPUTED),
+    ("complaint", "close_deadline", WHEN, COMPUTED),
+    ("requirement", "is_deficiency_open", False, COMPUTED),
+    ("change", "name", "forged", AT_CREATION),
+    ("complaint", "name", "forged", AT_CREATION),
+    ("complaint", "is_overdue", True, "the scheduled check of overdue complaints"),
 ]
 
 
@@ -178,17 +185,17 @@ class TestRecordForgery(CrrChangeRequestCommon, HttpCase):
         self.assertEqual(self.pending_line.state, "approved")
 
     def test_forged_computed_values_are_refused(self):
-        before = self._snapshot(COMPUTED_FORGERIES)
-        for name, field, value in COMPUTED_FORGERIES:
+        forgeries = [(name, field, value) for name, field, value, _message in OTHER_FORGERIES]
+        before = self._snapshot(forgeries)
+        for name, field, value, message in OTHER_FORGERIES:
             record = self.fixtures[name]
             self.assertNotEqual(before[(name, field)], value, (name, field))
             for role in ROLES:
                 for context in (None, FORMER_KEYS):
                     fault = self._refused(role, record._name, "write", [record.ids, {field: value}], context)
                     if role == "admin":
-                        self.assertIn("is computed from the record: it cannot be written directly", fault,
-                                      (name, field))
-        self.assertEqual(self._snapshot(COMPUTED_FORGERIES), before)
+                        self.assertIn(message, fault, (name, field))
+        self.assertEqual(self._snapshot(forgeries), before)
 
     def test_forged_creates_are_refused(self):
         other_order = self._confirmed_order()

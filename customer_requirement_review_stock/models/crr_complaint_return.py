@@ -30,6 +30,7 @@ class CrrComplaintReturn(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
+    _crr_create_only_fields = frozenset({"name"})
     _crr_action_fields = {
         "state": "Create Return Picking / Verdict / Decide / Cancel",
         "picking_id": "Create Return Picking",

@@ -20,6 +20,7 @@ class CrrCustomerProperty(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
+    _crr_create_only_fields = frozenset({"name"})
     _crr_action_fields = {
         "state": "Receive / Report / Return / Cancel",
         "received_date": "Receive",

@@ -28,6 +28,7 @@ class CrrDeliveryCountermeasure(models.Model):
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
+    _crr_create_only_fields = frozenset({"name"})
     _crr_action_fields = {
         "state": "Close / Cancel / Reopen",
         "customer_informed_date": "Customer Informed",
@@ -37,6 +38,10 @@ class CrrDeliveryCountermeasure(models.Model):
         "picking_id": "(set when the delivery is validated)",
         "order_id": "(set when the delivery is validated)",
         "delay_type": "(set when the delivery is validated)",
+        "sale_line_ids": "(set when the delivery is validated)",
+        "promised_date": "(set when the delivery is validated)",
+        "delivery_date": "(set when the delivery is validated)",
+        "days_late": "(set when the delivery is validated)",
     }
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")

@@ -104,6 +104,13 @@ class TestDeliveryPerformance(CrrStockCommon):
             as_owner.write({"state": "closed"})
         with self.assertRaisesRegex(UserError, "Customer Informed"):
             as_owner.write({"customer_informed_date": "2026-01-01 00:00:00"})
+        # the delay as measured when the delivery was validated, and the reference: not rewritten
+        for vals in ({"days_late": 0}, {"promised_date": measure.delivery_date}, {"sale_line_ids": [(5, 0, 0)]}):
+            with self.assertRaisesRegex(UserError, "set when the delivery is validated"):
+                as_owner.write(vals)
+        with self.assertRaisesRegex(UserError, "is set when the record is created"):
+            as_owner.write({"name": "DLY/forged"})
+        self.assertEqual((measure.days_late, measure.sale_line_ids), (3, self.late_order.order_line))
         # the main addon's record guard: not even the superuser, whatever the context, writes them directly
         with self.assertRaisesRegex(UserError, "Close / Cancel / Reopen"):
             measure.sudo().with_context(crr_action=True, install_mode=True).write({"state": "closed"})
