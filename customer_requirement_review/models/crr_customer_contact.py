@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .crr_record_guard_mixin import crr_scope
+
 CONTACT_TYPES = [
     ("visit", "Customer Visit"),
     ("phone", "Phone Call"),
@@ -18,7 +20,9 @@ class CrrCustomerContact(models.Model):
 
     _name = "crr.customer.contact"
     _description = "Customer Communication Record"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crr.record.guard.mixin"]
+    # the record's own follow-up activity, which the scheduling moves as superuser: never pointed elsewhere
+    _crr_action_fields = {"follow_up_activity_id": "Schedule Follow-up (set Follow-up By and Follow-up Due)"}
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_name = "subject"
@@ -73,7 +77,10 @@ class CrrCustomerContact(models.Model):
         change)."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         for record in self.filtered(lambda r: r.follow_up_user_id and r.follow_up_date):
-            activity = record.follow_up_activity_id.exists()
+            # only the record's own activity is moved (as superuser: the follow-up user may be another one)
+            activity = record.follow_up_activity_id.exists().filtered(
+                lambda act, record=record: act.res_model == record._name and act.res_id == record.id
+            )
             summary = self.env._("Follow up: %(subject)s", subject=record.subject)
             if activity:
                 activity.sudo().write(
@@ -87,7 +94,8 @@ class CrrCustomerContact(models.Model):
                 date_deadline=record.follow_up_date,
                 user_id=record.follow_up_user_id.id,
             )
-            record.sudo().follow_up_activity_id = activity
+            with crr_scope():
+                record.sudo().follow_up_activity_id = activity
 
     def action_schedule_follow_up(self):
         self.env["crr.guard.mixin"]._crr_check_ids(self)

@@ -4,6 +4,8 @@ from datetime import timedelta
 import openpyxl
 
 from odoo import fields
+from odoo.addons.customer_requirement_review.models.crr_record_guard_mixin import crr_scope
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -74,6 +76,31 @@ class TestCustomerFile(HttpCase):
         # the list, calendar and pivot views of the records load
         views = self.env["crr.customer.contact"].get_views([(False, "list"), (False, "calendar"), (False, "pivot")])
         self.assertEqual(set(views["views"]), {"list", "calendar", "pivot"})
+
+    def test_follow_up_moves_only_its_own_activity(self):
+        """The follow-up activity is moved as superuser: a salesperson cannot point a record at someone else's
+        activity (of another document, another user) to have it reassigned or rewritten."""
+        manager = new_test_user(self.env, login="crr_cf_manager", groups="sales_team.group_sale_manager")
+        foreign = self.env["res.partner"].create({"name": "Other Document"}).activity_schedule(
+            "mail.mail_activity_data_todo", summary="Manager's own to-do", user_id=manager.id,
+            date_deadline=fields.Date.today() + timedelta(days=30),
+        )
+        Contact = self.env["crr.customer.contact"].with_user(self.salesperson)
+        with self.assertRaisesRegex(UserError, "Schedule Follow-up"):
+            Contact.create({"subject": "Call", "partner_id": self.customer.id, "follow_up_activity_id": foreign.id})
+        record = Contact.create({"subject": "Call", "partner_id": self.customer.id})
+        with self.assertRaisesRegex(UserError, "Schedule Follow-up"):
+            record.write({
+                "follow_up_activity_id": foreign.id, "follow_up_user_id": self.salesperson.id,
+                "follow_up_date": fields.Date.today(), "follow_up": "taken over",
+            })
+        # even linked by a bug or an older version: the record schedules its own activity, the other one stays
+        with crr_scope():
+            record.sudo().follow_up_activity_id = foreign
+        record.write({"follow_up_user_id": self.salesperson.id, "follow_up_date": fields.Date.today()})
+        self.assertEqual((foreign.user_id, foreign.summary), (manager, "Manager's own to-do"))
+        self.assertEqual(record.activity_ids.user_id, self.salesperson)
+        self.assertEqual(record.follow_up_activity_id, record.activity_ids)
 
     def test_review_page_and_line_show_the_file(self):
         self._overdue_invoice(self.customer, 500.0)
