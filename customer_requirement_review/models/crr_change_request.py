@@ -229,6 +229,7 @@ class CrrChangeRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)  # before the values are read here
         for vals in vals_list:
             self._crr_check_line_commands(vals)
         orders = self.env["sale.order"].browse([vals.get("order_id") for vals in vals_list if vals.get("order_id")])

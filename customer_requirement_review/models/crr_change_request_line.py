@@ -178,6 +178,7 @@ class CrrChangeRequestLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)  # before the values are read here
         for vals in vals_list:
             self._crr_check_numbers(vals)
         requests = self.env["crr.change.request"].browse(

@@ -116,6 +116,7 @@ class CrrChangeRequestRequirement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)  # before the values are read here
         self.env["crr.change.request"].browse(
             [vals["change_request_id"] for vals in vals_list if vals.get("change_request_id")]
         )._crr_check_lines_editable()

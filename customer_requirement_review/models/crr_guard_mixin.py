@@ -175,11 +175,7 @@ class CrrGuardMixin(models.AbstractModel):
         if self.env.su:
             # the module's own flows (data files, internal steps run as superuser) are trusted
             return
-        if not isinstance(vals, dict):
-            raise ValidationError(
-                self.env._("The values of %(model)s must be a dictionary of field names and values.",
-                           model=model._description)
-            )
+        self.env["crr.record.guard.mixin"]._crr_check_values_shape([vals], model)
         missing_ids = {}
         for name, value in vals.items():
             if field_names is not None and name not in field_names:

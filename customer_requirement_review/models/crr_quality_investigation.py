@@ -58,6 +58,7 @@ class CrrQualityInvestigation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)  # before the values are read here
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("crr.quality.investigation") or "/"

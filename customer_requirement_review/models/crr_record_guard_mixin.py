@@ -13,7 +13,7 @@ import contextlib
 import contextvars
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 # flags of the running internal flow: "action" (action-only fields may be written), "uninstall" (the
 # module's records are removed with it), "no_subscribe" (reviewers' activities do not make them followers),
@@ -134,9 +134,22 @@ class CrrRecordGuardMixin(models.AbstractModel):
                     self._crr_refuse_action_field(field_name)
 
     @api.model
+    def _crr_check_values_shape(self, vals_list, model=None):
+        """Refuse values that are not dictionaries of field names and values (a client sends anything): a clear
+        error before any code reads them, not a traceback. ``model``: the model named (default: ``self``)."""
+        if not all(isinstance(vals, dict) for vals in vals_list):
+            raise ValidationError(
+                self.env._(
+                    "The values of %(model)s must be a dictionary of field names and values.",
+                    model=(model if model is not None else self)._description,
+                )
+            )
+
+    @api.model
     def _crr_guard_create(self, vals_list):
         """Refuse the guarded fields of ``vals_list`` outside the action methods (an Odoo model extended with this
         mixin calls it from its own ``create``, before Odoo's, which may read the values first)."""
+        self._crr_check_values_shape(vals_list)
         if self._crr_guarded_fields() and not self._crr_guard_open():
             self._crr_check_create_vals(vals_list)
 
@@ -148,6 +161,7 @@ class CrrRecordGuardMixin(models.AbstractModel):
     def _crr_check_write(self, vals):
         """Refuse a direct write of action-only fields (models with their own write checks call it first, so
         that the refusal names the action)."""
+        self._crr_check_values_shape([vals])
         guarded = self._crr_guarded_fields()
         if (guarded or self._crr_create_only_fields) and not self._crr_guard_open():
             for field_name in guarded.keys() & vals.keys():

@@ -50,6 +50,7 @@ class CrrRequirement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)  # before the values are read here
         # a clause without a responsible department goes to the clause type's department
         missing = [vals for vals in vals_list if vals.get("clause_type") and not vals.get("department_id")]
         if missing:

@@ -33,6 +33,7 @@ class CrrReviewDocumentMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)  # before the values are read here
         if self._crr_sequence_code:
             Sequence = self.env["ir.sequence"].sudo()
             for vals in vals_list:

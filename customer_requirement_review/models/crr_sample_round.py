@@ -49,6 +49,7 @@ class CrrSampleRound(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)  # before the values are read here
         Request = self.env["crr.sample.request"]
         for vals in vals_list:
             request = Request.browse(vals.get("request_id"))

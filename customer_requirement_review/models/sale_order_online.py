@@ -44,6 +44,9 @@ class SaleOrder(models.Model):
     )
 
     def write(self, vals):
+        # the outermost write of the order in these addons: values that are not a dictionary are refused here,
+        # before any override reads them
+        self._crr_check_values_shape([vals])
         result = super().write(vals)
         if vals.get("review_state") in ("approved", "rejected"):
             self._crr_online_review_decided(vals["review_state"])

@@ -27,6 +27,7 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)
         # computed from the requirements, never given: an empty value given at creation (which the guard of
         # action-only fields lets through, as a form sends it) would stand instead of the computed one
         return super().create([

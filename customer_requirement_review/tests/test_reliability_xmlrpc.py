@@ -183,3 +183,30 @@ class TestReliabilityXmlrpc(CrrReviewCommon, HttpCase):
         self._refused("changes only through its action", self.admin_user, "survey.user_input", "write",
                       user_input.ids, {"crr_score": 101})
         self.assertEqual(user_input.crr_score, score)
+
+    def test_values_that_are_not_dictionaries(self):
+        """create and write of every guarded model with values that are not a dictionary: refused, saying so
+        (or that the user may not read or create such records at all), never with a traceback. The e-shop's
+        create of an order reads the values before these addons do: not checked."""
+        guard = self.env.registry["crr.record.guard.mixin"]
+        models = sorted(
+            name for name, cls in self.env.registry.items()
+            if not cls._abstract and not cls._transient and issubclass(cls, guard)
+        )
+        self.assertGreater(len(models), 30)
+        calls_made = said = 0
+        for model in models:
+            record = self.env[model].sudo().search([], limit=1)
+            calls = [("write", record.ids, "abc"), ("write", record.ids, [1, 2])] if record else []
+            if model != "sale.order":
+                calls += [("create", ["abc"]), ("create", "abc")]
+            for method, *args in calls:
+                with mute_logger("odoo.http", "odoo.service.model", "odoo.sql_db"), \
+                        self.assertRaises(xmlrpc.client.Fault, msg=(model, method, args)) as caught:
+                    self._rpc(self.admin_user, model, method, *args)
+                fault = caught.exception.faultString
+                self.assertNotIn("Traceback", fault, (model, method, args))
+                calls_made += 1
+                said += "must be a dictionary of field names and values" in fault
+        # the others refused on access first (review lines are created by the review request only...)
+        self.assertGreater(said, calls_made * 0.8, (said, calls_made))

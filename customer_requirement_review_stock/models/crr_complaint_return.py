@@ -141,6 +141,7 @@ class CrrComplaintReturn(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)  # before the values are read here
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 complaint = self.env["crr.complaint"].browse(vals.get("complaint_id"))

@@ -33,6 +33,16 @@ class StockPicking(models.Model):
     crr_complaint_id = fields.Many2one(related="crr_complaint_return_id.complaint_id", string="Complaint", tracking=False)
     crr_countermeasure_ids = fields.One2many("crr.delivery.countermeasure", "picking_id", string="Delay Countermeasures")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # values that are not dictionaries are refused before Inventory's own create reads them
+        self._crr_check_values_shape(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._crr_check_values_shape([vals])
+        return super().write(vals)
+
     @api.depends("move_ids.sale_line_id.crr_promised_date")
     def _compute_crr_promised_date(self):
         for picking in self:
