@@ -67,6 +67,9 @@ class CrrSamplePortal(CustomerPortal):
     @http.route(["/my/samples/<int:sample_id>/accept"], type="jsonrpc", auth="public", website=True)
     def portal_crr_sample_accept(self, sample_id, access_token=None, name=None, signature=None):
         access_token = access_token or request.httprequest.args.get("access_token")
+        # a JSON-RPC client sends any type: the texts are texts, or the call is refused
+        if any(value is not None and not isinstance(value, str) for value in (access_token, name, signature)):
+            return {"error": request.env._("Invalid sample.")}
         try:
             sample_sudo = self._crr_sample_sudo(sample_id, access_token)
         except (AccessError, MissingError):

@@ -300,6 +300,12 @@ class TestSamplePortal(SampleMixin, HttpCase):
         self.assertEqual(rival_sample.last_round_id.verdict, "pending")
         missing = self.make_jsonrpc_request(f"/my/samples/{sample.id}/accept", {"name": "Buyer Li"})
         self.assertIn("error", missing)
+        # values of other types than texts (a JSON-RPC client sends anything): refused, not a traceback
+        for params in ({"name": ["Buyer Li"], "signature": signature_png()}, {"name": "Buyer Li", "signature": {"a": 1}},
+                       {"name": "Buyer Li", "signature": signature_png(), "access_token": 42}):
+            self.assertEqual(self.make_jsonrpc_request(f"/my/samples/{sample.id}/accept", params),
+                             {"error": "Invalid sample."})
+        self.assertEqual(sample.last_round_id.verdict, "pending")
         result = self.make_jsonrpc_request(
             f"/my/samples/{sample.id}/accept", {"name": "Buyer Li", "signature": signature_png()}
         )
