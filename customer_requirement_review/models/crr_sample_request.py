@@ -277,6 +277,7 @@ class CrrSampleRequest(models.Model):
 
     def action_refuse(self, reason=None):
         """The approver of the current step refuses the request, with a reason."""
+        reason = self.env["crr.guard.mixin"]._crr_text_arg(reason, self.env._("reason"))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for refusing the sample request."))
         for request in self:

@@ -165,6 +165,7 @@ class CrrTrialRequest(models.Model):
         return True
 
     def action_refuse(self, reason=None):
+        reason = self.env["crr.guard.mixin"]._crr_text_arg(reason, self.env._("reason"))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for refusing the trial use."))
         for trial in self:

@@ -300,5 +300,40 @@ class TestReliabilityRpcSweep(CrrChangeRequestCommon, CrrRpcMixin, HttpCase):
         self.assertFalse(problems, "\n" + "\n".join(problems))
 
 
+    def test_public_methods_bad_argument_types(self):
+        """Every public method of the module that takes arguments, given two records and, in turn for each of
+        its arguments, a value of a type no client form sends (a list, a dictionary): refused with a clear
+        UserError (fault code 2, or 4 for access), never a server error, nothing half-written."""
+        problems = []
+        swept = 0
+        for (model, method), api_model in sorted(self._module_methods().items()):
+            function = getattr(type(self.env[model]), method)
+            names = [
+                name for name, parameter in inspect.signature(function).parameters.items()
+                if name != "self" and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
+            ]
+            two = self._two_records(model)
+            if api_model or not names or not two:
+                continue
+            swept += 1
+            args, kwargs = self._arguments(model, method)
+            plausible = dict(zip(names, args, strict=False)) | kwargs
+            for name in names:
+                for bad in ([1, 2], {"x": 1}):
+                    fault, half_written = self._call(self.admin_user, model, method, two, (),
+                                                     {**plausible, name: bad})
+                    where = f"{model}.{method}({name}={bad!r})"
+                    if fault is None:
+                        problems.append(f"{where}: accepted")
+                    elif fault.faultCode not in (FAULT_USER_ERROR, FAULT_ACCESS_ERROR):
+                        problems.append(f"{where}: server error {fault.faultCode}: {fault.faultString[-200:]}")
+                    elif any(word in fault.faultString for word in INTERNAL_ERRORS):
+                        problems.append(f"{where}: internal error in the message: {fault.faultString[-200:]}")
+                    elif half_written:
+                        problems.append(f"{where}: refused but the workflow records changed")
+        self.assertGreater(swept, 10)
+        self.assertFalse(problems, "\n" + "\n".join(problems))
+
+
 class _Rollback(Exception):
     """Ends the savepoint of a call: every call meets the same fixtures."""
