@@ -22,7 +22,8 @@ class CrrSatisfactionScore(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", index="btree_not_null", readonly=True)
     question_id = fields.Many2one(
-        "survey.question", string="Criterion", required=True, index=True, ondelete="cascade", readonly=True,
+        # restrict: a criterion that scored completed answers is kept (survey.question), not deleted with them
+        "survey.question", string="Criterion", required=True, index=True, ondelete="restrict", readonly=True,
     )
     score = fields.Float(
         digits=(5, 2), aggregator="avg", readonly=True,

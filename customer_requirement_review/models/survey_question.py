@@ -6,7 +6,8 @@ CRR_MAX_WEIGHT = 1000
 
 
 class SurveyQuestion(models.Model):
-    _inherit = "survey.question"
+    _name = "survey.question"
+    _inherit = ["survey.question", "crr.record.guard.mixin"]
 
     crr_is_criterion = fields.Boolean(
         string="Satisfaction Criterion",
@@ -64,6 +65,17 @@ class SurveyQuestion(models.Model):
                         role=dict(self._fields["crr_role"]._description_selection(self.env))[question.crr_role],
                     )
                 )
+
+    def _crr_kept_message(self):
+        # the criterion scores of completed answers are records of their campaigns: kept with their criterion
+        scored = self.env["crr.satisfaction.score"].sudo().search([("question_id", "in", self.ids)], limit=1)
+        if scored:
+            return self.env._(
+                "The satisfaction criterion %(question)s is kept: completed answers were scored on it. To change "
+                "the criteria, copy the survey for the next campaign and archive this one.",
+                question=scored.question_id.title,
+            )
+        return None
 
     def _crr_line_score(self, line):
         """Score 0-100 of an answer line to this criterion question, or None when it does not count

@@ -113,6 +113,21 @@ class TestSatisfactionScoring(CrrSatisfactionCommon):
         loose.with_user(officer).unlink()
         self.assertFalse(loose.exists())
 
+    def test_scored_criterion_kept(self):
+        """A criterion that scored completed answers is not deleted (its scores would go with it), neither alone
+        nor with its survey; a question that scored nothing still is."""
+        self._answer(self.customer_a, {self.q_quality: 80, self.q_delivery: 60})
+        officer = new_test_user(self.env, login="crr_t_survey_editor", groups="survey.group_survey_manager")
+        scores = self.env["crr.satisfaction.score"].search([("question_id", "=", self.q_quality.id)])
+        self.assertTrue(scores)
+        with self.assertRaisesRegex(UserError, "is kept: completed answers were scored on it"):
+            self.q_quality.with_user(officer).unlink()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            self.survey.with_user(officer).unlink()
+        self.assertTrue(self.q_quality.exists() and scores.exists())
+        self.q_comment.with_user(officer).unlink()
+        self.assertFalse(self.q_comment.exists())
+
     def test_other_surveys_not_scored(self):
         survey = self.env["survey.survey"].create({"title": "Not satisfaction", "access_mode": "token"})
         question = self.env["survey.question"].create({
