@@ -15,12 +15,24 @@ KIND_DEPARTMENT_FLAGS = {
     "packaging": "review_packaging",
 }
 CHANGE_KINDS = tuple(KIND_DEPARTMENT_FLAGS)
+# a change of customer makes another contract: every department reviews it again (no department flag)
+CUSTOMER_KIND = "customer"
 
 # reviewed terms: field -> kind of change
 ORDER_FIELD_KINDS = {
+    "partner_id": CUSTOMER_KIND,
+    "partner_invoice_id": "payment",
+    "partner_shipping_id": "transport",
     "commitment_date": "date",
     "payment_term_id": "payment",
     "pricelist_id": "price",
+    # the taxes of the lines follow it
+    "fiscal_position_id": "price",
+    # the terms and conditions printed on the quotation: commercial terms
+    "note": "payment",
+    # with Inventory (sale_stock): where the goods are handed over
+    "incoterm": "transport",
+    "incoterm_location": "transport",
 }
 ORDER_LINE_FIELD_KINDS = {
     "product_id": "quantity",
@@ -28,6 +40,9 @@ ORDER_LINE_FIELD_KINDS = {
     "product_uom_id": "quantity",
     "price_unit": "price",
     "discount": "price",
+    "tax_ids": "price",
+    # the line's description: what the customer orders, as printed
+    "name": "specification",
 }
 # adding or removing an order line changes quantities and prices
 ORDER_LINE_ADDED_KINDS = frozenset({"quantity", "price"})
@@ -56,6 +71,7 @@ def kind_labels(env):
         "specification": env._("Specification"),
         "transport": env._("Transport Mode"),
         "packaging": env._("Packaging"),
+        CUSTOMER_KIND: env._("Customer"),
     }
 
 

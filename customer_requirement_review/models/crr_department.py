@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from .crr_change_kinds import KIND_DEPARTMENT_FLAGS
+from .crr_change_kinds import CUSTOMER_KIND, KIND_DEPARTMENT_FLAGS
 
 
 class CrrDepartment(models.Model):
@@ -80,9 +80,12 @@ class CrrDepartment(models.Model):
     def _crr_for_change_kinds(self, kinds, company=None):
         """Active departments of ``company`` that review the given kinds of change.
 
-        ``kinds`` is an iterable of 'quantity', 'date', 'price', 'payment', 'specification'.
+        ``kinds`` is an iterable of 'quantity', 'date', 'price', 'payment', 'specification', 'transport',
+        'packaging'; with 'customer' (a change of customer), every active department of the company.
         """
         company = company or self.env.company
+        if CUSTOMER_KIND in kinds:
+            return self.search([("company_id", "=", company.id)])
         flags = sorted({KIND_DEPARTMENT_FLAGS[kind] for kind in kinds})
         if not flags:
             return self.browse()

@@ -52,14 +52,20 @@ class SaleOrderLine(models.Model):
 
     def write(self, vals):
         fnames = set(vals) & set(ORDER_LINE_FIELD_KINDS)
-        changed = {}
+        before = {}
         if fnames:
-            for order in self._crr_reviewed_orders():
-                for line in self.filtered(lambda line, order=order: line.order_id == order and not line.display_type):
-                    for fname in fnames:
-                        if line._fields[fname].convert_to_write(line[fname], line) != vals[fname]:
-                            changed.setdefault(order, set()).add(fname)
+            # the values before and after the write are compared (taxes are given as commands)
+            orders = self._crr_reviewed_orders()
+            before = {
+                line: {fname: line[fname] for fname in fnames}
+                for line in self.filtered(lambda line: line.order_id in orders and not line.display_type)
+            }
         result = super().write(vals)
+        changed = {}
+        for line, values in before.items():
+            for fname, value in values.items():
+                if line[fname] != value:
+                    changed.setdefault(line.order_id, set()).add(fname)
         for order, fields_changed in changed.items():
             order._crr_reviewed_fields_changed(
                 {ORDER_LINE_FIELD_KINDS[f] for f in fields_changed},

@@ -503,14 +503,21 @@ class SaleOrder(models.Model):
         )
 
     def write(self, vals):
-        changed = [f for f in ORDER_FIELD_KINDS if f in vals]
-        pending = {}
+        changed = [f for f in ORDER_FIELD_KINDS if f in vals and f in self._fields]
+        before = {}
         if changed and not crr_flag("no_rereview"):
-            for order in self.filtered(lambda o: o.review_round and o.state in ("draft", "sent")):
-                really = [f for f in changed if order._fields[f].convert_to_write(order[f], order) != vals[f]]
-                if really:
-                    pending[order] = really
+            # the values before and after the write are compared (a value may be given in another form than
+            # it is read: an html text before its sanitizing)
+            before = {
+                order: {f: order[f] for f in changed}
+                for order in self.filtered(lambda o: o.review_round and o.state in ("draft", "sent"))
+            }
         result = super().write(vals)
+        pending = {}
+        for order, values in before.items():
+            really = [f for f in changed if order[f] != values[f]]
+            if really:
+                pending[order] = really
         for order, really in pending.items():
             order._crr_reviewed_fields_changed(
                 {ORDER_FIELD_KINDS[f] for f in really},

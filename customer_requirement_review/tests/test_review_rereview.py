@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common_review import CrrReviewCommon
@@ -53,6 +54,56 @@ class TestReviewRereview(CrrReviewCommon):
         order.action_request_review()
         pending = order._crr_round_lines().filtered(lambda line: line.state in ("pending", "waiting"))
         self.assertEqual(set(pending.department_id.mapped("code")), {"technical", "quality", "general_manager"})
+
+    def test_customer_change_asks_every_department(self):
+        """Another customer is another contract: every department reviews it again, no approval is carried over
+        (also when other terms changed with it, as the order form changes the addresses with the customer)."""
+        order = self._approved_special()
+        other = self.env["res.partner"].create({"name": "Another Customer", "is_company": True})
+        order.with_user(self.salesperson).write({"partner_id": other.id})
+        self.assertEqual(order.review_state, "to_review")
+        self.assertIn("customer", order.crr_rereview_kinds)
+        with self.assertRaises(UserError):
+            order.with_user(self.salesperson).action_confirm()
+        order.action_request_review()
+        lines = order._crr_round_lines()
+        self.assertFalse(lines.filtered("carried_over"))
+        self.assertEqual(set(lines.department_id.mapped("code")), set(self.dep))
+        # during the review: every approval is reopened
+        decided = lines.filtered(lambda line: line.state == "pending")[:1]
+        decided.with_user(self.reviewers[decided.department_id.code]).action_approve()
+        order.with_user(self.salesperson).write({"partner_id": self.customer.id})
+        self.assertEqual(decided.state, "pending")
+
+    def test_printed_terms_ask_their_departments(self):
+        """The terms the customer reads besides quantities and prices: the delivery address (transport), the
+        line's description (specification), its taxes (price), the terms and conditions (commercial)."""
+        tax = self.env["account.tax"].create({"name": "Rereview VAT 13%", "amount": 13.0, "type_tax_use": "sale"})
+        # another delivery address of the customer (created after the orders: not their default one)
+        def address():
+            return self.env["res.partner"].create({"name": "Warehouse 2", "parent_id": self.customer.id}).id
+
+        cases = [
+            ({"partner_shipping_id": address}, None, "transport"),
+            (None, {"name": "Valve DN50, stainless 316L"}, "specification"),
+            (None, {"tax_ids": [(4, tax.id)]}, "price"),
+            ({"note": "<p>Warranty 6 months</p>"}, None, "payment"),
+        ]
+        for order_vals, line_vals, kind in cases:
+            with self.subTest(kind=kind):
+                order = self._approved_special()
+                if order_vals:
+                    order.with_user(self.salesperson).write(
+                        {key: value() if callable(value) else value for key, value in order_vals.items()})
+                else:
+                    order.order_line[0].with_user(self.salesperson).write(line_vals)
+                self.assertEqual((kind, order.review_state, order.crr_rereview_kinds), (kind, "to_review", kind))
+        # written again as they are: nothing to review
+        order = self._approved_special()
+        order.with_user(self.salesperson).write({"note": order.note, "partner_shipping_id": order.partner_shipping_id.id})
+        order.order_line[0].with_user(self.salesperson).write(
+            {"name": order.order_line[0].name, "tax_ids": [(6, 0, order.order_line[0].tax_ids.ids)]})
+        self.assertEqual(order.review_state, "approved")
 
     def test_unchanged_values_do_not_reopen(self):
         order = self._approved_special()
