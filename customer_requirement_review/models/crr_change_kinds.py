@@ -26,6 +26,7 @@ ORDER_FIELD_KINDS = {
     "commitment_date": "date",
     "payment_term_id": "payment",
     "pricelist_id": "price",
+    "currency_id": "price",
     # the taxes of the lines follow it
     "fiscal_position_id": "price",
     # the terms and conditions printed on the quotation: commercial terms
@@ -41,6 +42,8 @@ ORDER_LINE_FIELD_KINDS = {
     "price_unit": "price",
     "discount": "price",
     "tax_ids": "price",
+    # the line's lead time: its delivery date
+    "customer_lead": "date",
     # the line's description: what the customer orders, as printed
     "name": "specification",
 }

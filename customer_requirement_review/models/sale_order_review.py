@@ -503,6 +503,8 @@ class SaleOrder(models.Model):
         )
 
     def write(self, vals):
+        if "company_id" in vals:
+            self._crr_check_company_kept(vals["company_id"])
         changed = [f for f in ORDER_FIELD_KINDS if f in vals and f in self._fields]
         before = {}
         if changed and not crr_flag("no_rereview"):
@@ -524,6 +526,20 @@ class SaleOrder(models.Model):
                 [order._fields[f]._description_string(self.env) for f in really],
             )
         return result
+
+    def _crr_check_company_kept(self, company_id):
+        """A quotation whose review was requested stays in its company: its departments reviewed it (its review
+        lines are theirs), and another company's departments have not."""
+        moved = self.filtered(lambda order: order.review_round and order.company_id.id != company_id)
+        if moved:
+            raise UserError(
+                self.env._(
+                    "%(order)s was reviewed by the departments of %(company)s: it cannot move to another company. "
+                    "Duplicate it in the other company and request its review there.",
+                    order=moved[0].name,
+                    company=moved[0].company_id.name,
+                )
+            )
 
     # -- contract type override --------------------------------------------------------------------
     def action_override_contract_type(self, contract_type, reason):

@@ -105,6 +105,27 @@ class TestReviewRereview(CrrReviewCommon):
             {"name": order.order_line[0].name, "tax_ids": [(6, 0, order.order_line[0].tax_ids.ids)]})
         self.assertEqual(order.review_state, "approved")
 
+    def test_lead_time_and_currency_and_company(self):
+        order = self._approved_special()
+        order.order_line[0].with_user(self.salesperson).write({"customer_lead": 99})
+        self.assertEqual((order.review_state, order.crr_rereview_kinds), ("to_review", "date"))
+        order = self._approved_special()
+        other_currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("id", "!=", order.currency_id.id)], limit=1)
+        other_currency.active = True
+        order.write({"currency_id": other_currency.id})
+        self.assertEqual((order.review_state, order.crr_rereview_kinds), ("to_review", "price"))
+        # another company's departments never reviewed it: it stays in its company
+        company_b = self.env["res.company"].create({"name": "Rereview Company B"})
+        with self.assertRaisesRegex(UserError, "cannot move to another company"):
+            order.write({"company_id": company_b.id})
+        self.assertEqual(order.company_id, self.env.company)
+        order.write({"company_id": self.env.company.id})  # the same company: nothing changes
+        # a quotation never sent to review moves as Odoo allows
+        quotation = self._order()
+        quotation.write({"company_id": company_b.id})
+        self.assertEqual(quotation.company_id, company_b)
+
     def test_unchanged_values_do_not_reopen(self):
         order = self._approved_special()
         order.order_line[0].product_uom_qty = order.order_line[0].product_uom_qty
