@@ -1,8 +1,13 @@
+import contextlib
+
 from odoo import api, models
 from odoo.exceptions import ValidationError
 
 from .crr_change_kinds import ORDER_LINE_ADDED_KINDS, ORDER_LINE_FIELD_KINDS
 from .crr_record_guard_mixin import crr_flag
+
+# lines Odoo adds to confirmed orders by itself (sections and notes, down payments, re-invoiced expenses, shipping)
+TECHNICAL_LINE_KEYS = ("display_type", "is_downpayment", "is_expense", "is_delivery")
 
 
 class SaleOrderLine(models.Model):
@@ -34,6 +39,13 @@ class SaleOrderLine(models.Model):
                     )
                 )
 
+    def _crr_confirmed_reviewed_orders(self):
+        """Confirmed orders of these lines whose review was requested: their terms change through change requests
+        (whose application writes them with the re-review off)."""
+        if crr_flag("no_rereview"):
+            return self.order_id.browse()
+        return self.order_id.filtered(lambda o: o.review_round and o.state == "sale")
+
     def _crr_reviewed_orders(self):
         """Quotations of these lines whose review was requested (their terms are reviewed terms)."""
         if crr_flag("no_rereview"):
@@ -44,6 +56,18 @@ class SaleOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        orders = self.env["sale.order"].browse(list({
+            vals["order_id"] for vals in vals_list if isinstance(vals, dict) and isinstance(vals.get("order_id"), int)
+        }))
+        confirmed = orders.browse() if crr_flag("no_rereview") else orders.filtered(
+            lambda o: o.review_round and o.state == "sale"
+        )
+        for vals in vals_list:
+            order = confirmed.filtered(lambda o, vals=vals: o.id == vals.get("order_id"))
+            # Odoo's own lines of a confirmed order (sections and notes, down payments, re-invoiced expenses,
+            # shipping) are not terms the departments reviewed
+            if order and not any(vals.get(key) for key in TECHNICAL_LINE_KEYS):
+                order._crr_refuse_confirmed_change([self.env._("Order lines (added)")])
         lines = super().create(vals_list)
         lines._crr_reviewed_orders()._crr_reviewed_fields_changed(
             ORDER_LINE_ADDED_KINDS, [self.env._("Order lines (added)")]
@@ -53,19 +77,34 @@ class SaleOrderLine(models.Model):
     def write(self, vals):
         fnames = set(vals) & set(ORDER_LINE_FIELD_KINDS)
         before = {}
+        confirmed = self.order_id.browse()
         if fnames:
             # the values before and after the write are compared (taxes are given as commands)
-            orders = self._crr_reviewed_orders()
+            confirmed = self._crr_confirmed_reviewed_orders()
+            orders = self._crr_reviewed_orders() | confirmed
             before = {
                 line: {fname: line[fname] for fname in fnames}
-                for line in self.filtered(lambda line: line.order_id in orders and not line.display_type)
+                for line in self.filtered(
+                    lambda line: line.order_id in orders and not line.display_type
+                    and not any(line[key] for key in TECHNICAL_LINE_KEYS if key in line._fields)
+                )
             }
-        result = super().write(vals)
-        changed = {}
-        for line, values in before.items():
-            for fname, value in values.items():
-                if line[fname] != value:
-                    changed.setdefault(line.order_id, set()).add(fname)
+        # a confirmed order's terms change through a change request: the write is undone when it changed them
+        with self.env.cr.savepoint() if confirmed else contextlib.nullcontext():
+            result = super().write(vals)
+            changed = {}
+            for line, values in before.items():
+                for fname, value in values.items():
+                    if line[fname] != value:
+                        changed.setdefault(line.order_id, set()).add(fname)
+            for order in confirmed:
+                if order in changed:
+                    order._crr_refuse_confirmed_change(
+                        [
+                            self.env._("Order lines: %(field)s", field=self._fields[f]._description_string(self.env))
+                            for f in changed[order]
+                        ]
+                    )
         for order, fields_changed in changed.items():
             order._crr_reviewed_fields_changed(
                 {ORDER_LINE_FIELD_KINDS[f] for f in fields_changed},

@@ -1,3 +1,5 @@
+import contextlib
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, format_list
@@ -512,20 +514,42 @@ class SaleOrder(models.Model):
             # it is read: an html text before its sanitizing)
             before = {
                 order: {f: order[f] for f in changed}
-                for order in self.filtered(lambda o: o.review_round and o.state in ("draft", "sent"))
+                for order in self.filtered(lambda o: o.review_round and o.state in ("draft", "sent", "sale"))
             }
-        result = super().write(vals)
-        pending = {}
-        for order, values in before.items():
-            really = [f for f in changed if order[f] != values[f]]
-            if really:
-                pending[order] = really
+        confirmed = [order for order in before if order.state == "sale"]
+        # a confirmed order's terms change through a change request: the write is undone when it changed them
+        with self.env.cr.savepoint() if confirmed else contextlib.nullcontext():
+            result = super().write(vals)
+            pending = {}
+            for order, values in before.items():
+                really = [f for f in changed if order[f] != values[f]]
+                if really:
+                    pending[order] = really
+            for order in confirmed:
+                if order in pending:
+                    order._crr_refuse_confirmed_change(
+                        [order._fields[f]._description_string(self.env) for f in pending[order]]
+                    )
         for order, really in pending.items():
             order._crr_reviewed_fields_changed(
                 {ORDER_FIELD_KINDS[f] for f in really},
                 [order._fields[f]._description_string(self.env) for f in really],
             )
         return result
+
+    def _crr_refuse_confirmed_change(self, labels):
+        """Refuse a direct change of the reviewed terms ``labels`` of the confirmed order ``self``: the change
+        request reviews it first (outside its application, which writes them)."""
+        self.ensure_one()
+        raise UserError(
+            self.env._(
+                "%(order)s is confirmed after its requirement review: change it through a change request "
+                "(Request Change), which the departments concerned review before it is applied (changed here: "
+                "%(fields)s).",
+                order=self.name,
+                fields=format_list(self.env, sorted(set(labels))),
+            )
+        )
 
     def _crr_check_company_kept(self, company_id):
         """A quotation whose review was requested stays in its company: its departments reviewed it (its review

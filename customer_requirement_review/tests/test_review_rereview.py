@@ -1,4 +1,5 @@
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common_review import CrrReviewCommon
@@ -125,6 +126,44 @@ class TestReviewRereview(CrrReviewCommon):
         quotation = self._order()
         quotation.write({"company_id": company_b.id})
         self.assertEqual(quotation.company_id, company_b)
+
+    def test_confirmed_order_changes_through_change_requests(self):
+        """The terms of an order confirmed after its review change through a change request only: a direct edit
+        is refused and undone; what is not a reviewed term (a note line, the salesperson) is edited as before;
+        an order never reviewed is edited as Odoo allows."""
+        order = self._approved_special()
+        order.with_user(self.salesperson).action_confirm()
+        line = order.order_line[0]
+        qty, date = line.product_uom_qty, order.commitment_date
+        attempts = [
+            (line, {"product_uom_qty": qty + 5}),
+            (line, {"price_unit": 1.0}),
+            (order, {"commitment_date": "2031-01-01 00:00:00"}),
+            (order, {"order_line": [Command.create({"product_id": self.good.id, "product_uom_qty": 3})]}),
+        ]
+        for record, vals in attempts:
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "change it through a change request"):
+                record.with_user(self.salesperson).write(vals)
+        self.env.invalidate_all()
+        self.assertEqual((line.product_uom_qty, order.commitment_date, len(order.order_line)), (qty, date, 2))
+        order.with_user(self.salesperson).write(
+            {"order_line": [Command.create({"display_type": "line_note", "name": "Deliver by the north gate"})],
+             "client_order_ref": "PO-7781"})
+        self.assertEqual(len(order.order_line), 3)
+        # the change request is the way
+        change = self.env["crr.change.request"].with_user(self.salesperson).create(
+            {"order_id": order.id, "reason": "More units",
+             "line_ids": [Command.create({"order_line_id": line.id, "new_product_uom_qty": qty + 5})]})
+        change.with_user(self.salesperson).action_submit()
+        for review_line in change.review_line_ids:
+            review_line.with_user(self.reviewers[review_line.department_id.code]).action_approve()
+        change.with_user(self.salesperson).action_apply()
+        self.assertEqual(line.product_uom_qty, qty + 5)
+        # never reviewed (review off): Odoo's own rules
+        self.env.company.crr_review_mode = "off"
+        plain = self._order()
+        plain.action_confirm()
+        plain.order_line[0].product_uom_qty += 1
 
     def test_unchanged_values_do_not_reopen(self):
         order = self._approved_special()
