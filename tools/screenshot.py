@@ -40,6 +40,8 @@ def main():
     parser.add_argument("--wait", type=float, default=6.0, help="seconds for the web client to render")
     parser.add_argument("--click", help="CSS selector to click before the screenshot (e.g. a notebook tab)")
     parser.add_argument("--scroll-to", help="CSS selector to scroll into view before the screenshot (e.g. a setting)")
+    parser.add_argument("--eval", help="JavaScript run in the page before the screenshot (e.g. a call through the web "
+                        "client's services whose refusal shows its dialog)")
     args = parser.parse_args()
 
     session = login(args.url, args.db, args.login, args.password)
@@ -87,6 +89,9 @@ def main():
             call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(args.scroll_to)})"
                                                 "?.scrollIntoView({block: 'center'})")
             time.sleep(1)
+        if args.eval:
+            call("Runtime.evaluate", expression=args.eval)
+            time.sleep(2)
         shot = call("Page.captureScreenshot", format="png")
         with open(args.out, "wb") as handle:
             handle.write(base64.b64decode(shot["data"]))
