@@ -1,6 +1,6 @@
 {
     "name": "Customer Requirement Review",
-    "version": "19.0.3.2.0",
+    "version": "19.0.3.3.0",
     "category": "Sales/Sales",
     "summary": "ISO 9001 clause 8.2 on the sale order: requirement review, changes, complaints, satisfaction",
     "author": "Customer Requirement Review contributors",
