@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .crr_change_kinds import REQUIREMENT_ANSWER_FIELDS, REQUIREMENT_KIND, REQUIREMENT_TERM_FIELDS
-from .crr_record_guard_mixin import crr_scope
+from .crr_record_guard_mixin import crr_flag, crr_scope
 
 REQUIREMENT_CATEGORIES = [
     ("specification", "Specification"),
@@ -175,8 +175,20 @@ class CrrRequirement(models.Model):
             {REQUIREMENT_KIND}, [self.env._("Requirement list")], answers_only=answers_only
         )
 
+    def _crr_check_confirmed_list(self, orders):
+        """The requirement list of an order confirmed after its review changes through a change request (whose
+        application writes it with the re-review off)."""
+        if crr_flag("no_rereview"):
+            return
+        confirmed = orders.filtered(lambda order: order.state == "sale" and order.review_round)
+        if confirmed:
+            confirmed[0]._crr_refuse_confirmed_change([self.env._("Requirement list")])
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_confirmed_list(self.env["sale.order"].browse(list({
+            vals["order_id"] for vals in vals_list if isinstance(vals, dict) and isinstance(vals.get("order_id"), int)
+        })))
         requirements = super().create(vals_list)
         requirements._crr_list_changed()
         return requirements
@@ -184,6 +196,11 @@ class CrrRequirement(models.Model):
     def write(self, vals):
         terms = REQUIREMENT_TERM_FIELDS & vals.keys()
         answers = (REQUIREMENT_ANSWER_FIELDS | {"deficiency_closed"}) & vals.keys()
+        reviewed = terms | (REQUIREMENT_ANSWER_FIELDS & vals.keys())
+        if reviewed:
+            self._crr_check_confirmed_list(self.filtered(
+                lambda r: any(r._fields[f].convert_to_write(r[f], r) != vals[f] for f in reviewed)
+            ).order_id)
         result = super().write(vals)
         if terms or answers:
             self._crr_list_changed(answers_only=not terms)
@@ -191,6 +208,7 @@ class CrrRequirement(models.Model):
 
     def unlink(self):
         orders = self.order_id
+        self._crr_check_confirmed_list(orders)
         result = super().unlink()
         orders.exists()._crr_reviewed_fields_changed({REQUIREMENT_KIND}, [self.env._("Requirement list")])
         return result

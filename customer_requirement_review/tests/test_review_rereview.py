@@ -131,7 +131,11 @@ class TestReviewRereview(CrrReviewCommon):
         """The terms of an order confirmed after its review change through a change request only: a direct edit
         is refused and undone; what is not a reviewed term (a note line, the salesperson) is edited as before;
         an order never reviewed is edited as Odoo allows."""
-        order = self._approved_special()
+        order = self._order(products=[self.good, self.new_good])
+        self.env["crr.requirement"].create({"order_id": order.id, "name": "Salt spray 96 h", "category": "quality",
+                                            "department_id": self.dep["quality"].id, "response": "comply"})
+        order.action_request_review()
+        self._approve_all(order)
         order.with_user(self.salesperson).action_confirm()
         line = order.order_line[0]
         qty, date = line.product_uom_qty, order.commitment_date
@@ -144,6 +148,17 @@ class TestReviewRereview(CrrReviewCommon):
         for record, vals in attempts:
             with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "change it through a change request"):
                 record.with_user(self.salesperson).write(vals)
+        # the requirement list too: written, added or removed
+        requirement = self.env["crr.requirement"].search([("order_id", "=", order.id)], limit=1) or \
+            self.env["crr.requirement"].browse()
+        Requirement = self.env["crr.requirement"].with_user(self.salesperson)
+        with self.assertRaisesRegex(UserError, "change it through a change request"):
+            Requirement.create({"order_id": order.id, "name": "Salt spray 24 h", "category": "quality"})
+        if requirement:
+            with self.assertRaisesRegex(UserError, "change it through a change request"):
+                requirement.with_user(self.salesperson).write({"name": "Relaxed"})
+            with self.assertRaisesRegex(UserError, "change it through a change request"):
+                requirement.with_user(self.salesperson).unlink()
         self.env.invalidate_all()
         self.assertEqual((line.product_uom_qty, order.commitment_date, len(order.order_line)), (qty, date, 2))
         order.with_user(self.salesperson).write(
