@@ -186,8 +186,9 @@ class CrrRequirement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._crr_check_values_shape(vals_list)
         self._crr_check_confirmed_list(self.env["sale.order"].browse(list({
-            vals["order_id"] for vals in vals_list if isinstance(vals, dict) and isinstance(vals.get("order_id"), int)
+            vals["order_id"] for vals in vals_list if isinstance(vals.get("order_id"), int)
         })))
         requirements = super().create(vals_list)
         requirements._crr_list_changed()

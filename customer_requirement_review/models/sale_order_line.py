@@ -56,8 +56,9 @@ class SaleOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["crr.record.guard.mixin"]._crr_check_values_shape(vals_list, self)
         orders = self.env["sale.order"].browse(list({
-            vals["order_id"] for vals in vals_list if isinstance(vals, dict) and isinstance(vals.get("order_id"), int)
+            vals["order_id"] for vals in vals_list if isinstance(vals.get("order_id"), int)
         }))
         confirmed = orders.browse() if crr_flag("no_rereview") else orders.filtered(
             lambda o: o.review_round and o.state == "sale"
