@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .crr_change_kinds import REQUIREMENT_ANSWER_FIELDS, REQUIREMENT_KIND, REQUIREMENT_TERM_FIELDS
-from .crr_record_guard_mixin import crr_flag, crr_scope
+from .crr_record_guard_mixin import crr_scope
 
 REQUIREMENT_CATEGORIES = [
     ("specification", "Specification"),
@@ -178,11 +178,9 @@ class CrrRequirement(models.Model):
     def _crr_check_confirmed_list(self, orders):
         """The requirement list of an order confirmed after its review changes through a change request (whose
         application writes it with the re-review off)."""
-        if crr_flag("no_rereview"):
-            return
-        confirmed = orders.filtered(lambda order: order.state == "sale" and order.review_round)
-        if confirmed:
-            confirmed[0]._crr_refuse_confirmed_change([self.env._("Requirement list")])
+        locked = orders._crr_terms_locked()
+        if locked:
+            locked[0]._crr_refuse_confirmed_change([self.env._("Requirement list")])
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -198,9 +196,12 @@ class CrrRequirement(models.Model):
         terms = REQUIREMENT_TERM_FIELDS & vals.keys()
         answers = (REQUIREMENT_ANSWER_FIELDS | {"deficiency_closed"}) & vals.keys()
         reviewed = terms | (REQUIREMENT_ANSWER_FIELDS & vals.keys())
-        if reviewed:
+        locked = self.order_id._crr_terms_locked() if reviewed else self.order_id.browse()
+        if locked:
+            # only a change is refused (a client may send a value again as it is)
             self._crr_check_confirmed_list(self.filtered(
-                lambda r: any(r._fields[f].convert_to_write(r[f], r) != vals[f] for f in reviewed)
+                lambda r: r.order_id in locked
+                and any(r._fields[f].convert_to_write(r[f], r) != vals[f] for f in reviewed)
             ).order_id)
         result = super().write(vals)
         if terms or answers:

@@ -39,13 +39,6 @@ class SaleOrderLine(models.Model):
                     )
                 )
 
-    def _crr_confirmed_reviewed_orders(self):
-        """Confirmed orders of these lines whose review was requested: their terms change through change requests
-        (whose application writes them with the re-review off)."""
-        if crr_flag("no_rereview"):
-            return self.order_id.browse()
-        return self.order_id.filtered(lambda o: o.review_round and o.state == "sale")
-
     def _crr_reviewed_orders(self):
         """Quotations of these lines whose review was requested (their terms are reviewed terms)."""
         if crr_flag("no_rereview"):
@@ -57,18 +50,14 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.env["crr.record.guard.mixin"]._crr_check_values_shape(vals_list, self)
-        orders = self.env["sale.order"].browse(list({
+        locked = self.env["sale.order"].browse(list({
             vals["order_id"] for vals in vals_list if isinstance(vals.get("order_id"), int)
-        }))
-        confirmed = orders.browse() if crr_flag("no_rereview") else orders.filtered(
-            lambda o: o.review_round and o.state == "sale"
-        )
+        }))._crr_terms_locked()
         for vals in vals_list:
-            order = confirmed.filtered(lambda o, vals=vals: o.id == vals.get("order_id"))
             # Odoo's own lines of a confirmed order (sections and notes, down payments, re-invoiced expenses,
             # shipping) are not terms the departments reviewed
-            if order and not any(vals.get(key) for key in TECHNICAL_LINE_KEYS):
-                order._crr_refuse_confirmed_change([self.env._("Order lines (added)")])
+            if vals.get("order_id") in locked.ids and not any(vals.get(key) for key in TECHNICAL_LINE_KEYS):
+                locked.browse(vals["order_id"])._crr_refuse_confirmed_change([self.env._("Order lines (added)")])
         lines = super().create(vals_list)
         lines._crr_reviewed_orders()._crr_reviewed_fields_changed(
             ORDER_LINE_ADDED_KINDS, [self.env._("Order lines (added)")]
@@ -81,7 +70,7 @@ class SaleOrderLine(models.Model):
         confirmed = self.order_id.browse()
         if fnames:
             # the values before and after the write are compared (taxes are given as commands)
-            confirmed = self._crr_confirmed_reviewed_orders()
+            confirmed = self.order_id._crr_terms_locked()
             orders = self._crr_reviewed_orders() | confirmed
             before = {
                 line: {fname: line[fname] for fname in fnames}

@@ -516,7 +516,7 @@ class SaleOrder(models.Model):
                 order: {f: order[f] for f in changed}
                 for order in self.filtered(lambda o: o.review_round and o.state in ("draft", "sent", "sale"))
             }
-        confirmed = [order for order in before if order.state == "sale"]
+        confirmed = self.browse([order.id for order in before])._crr_terms_locked()
         # a confirmed order's terms change through a change request: the write is undone when it changed them
         with self.env.cr.savepoint() if confirmed else contextlib.nullcontext():
             result = super().write(vals)
@@ -536,6 +536,13 @@ class SaleOrder(models.Model):
                 [order._fields[f]._description_string(self.env) for f in really],
             )
         return result
+
+    def _crr_terms_locked(self):
+        """The orders of ``self`` confirmed after their review: their reviewed terms (fields, lines, requirement
+        list) change through a change request, whose application writes them with the re-review off."""
+        if crr_flag("no_rereview"):
+            return self.browse()
+        return self.filtered(lambda order: order.state == "sale" and order.review_round)
 
     def _crr_refuse_confirmed_change(self, labels):
         """Refuse a direct change of the reviewed terms ``labels`` of the confirmed order ``self``: the change
