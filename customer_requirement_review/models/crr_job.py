@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class CrrJob(models.AbstractModel):
@@ -32,7 +33,21 @@ class CrrJob(models.AbstractModel):
         """Have the scheduled action ``xmlid`` run as soon as this transaction is committed, as
         ``ir.cron._trigger`` does, without reading the job's row (its id is cached with its external id): one
         INSERT, and the cron workers woken after the commit."""
+        query = self._crr_trigger_job_sql(xmlid)
+        if query:
+            self.env.cr.execute(query)
+
+    @api.model
+    def _crr_trigger_job_sql(self, xmlid):
+        """The INSERT of the trigger of ``_crr_trigger_job`` (for a caller that runs it with its own INSERT, in
+        one statement), the cron workers woken after the commit; None when the job does not exist."""
         cron_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
-        if cron_id:
-            self.env["ir.cron.trigger"].sudo().create({"cron_id": cron_id, "call_at": fields.Datetime.now()})
-            self.env.cr.postcommit.add(self.env["ir.cron"]._notifydb)
+        if not cron_id:
+            return None
+        self.env.cr.postcommit.add(self.env["ir.cron"]._notifydb)
+        now = fields.Datetime.now()
+        return SQL(
+            "INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date, write_uid, write_date) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            cron_id, now, self.env.uid, now, self.env.uid, now,
+        )

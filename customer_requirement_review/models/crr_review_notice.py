@@ -4,6 +4,7 @@ deciding transaction."""
 import logging
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .crr_record_guard_mixin import crr_flag, crr_scope
 
@@ -53,25 +54,32 @@ class CrrReviewNotice(models.Model):
     @api.model
     def _crr_queue(self, record, body, recipients):
         """Tell ``recipients`` (partners or users) of ``body`` about ``record`` (a subject of the review engine)
-        within a minute: one INSERT, and a trigger of the job (internal: called by the engine)."""
+        within a minute (internal: called by the engine). One statement writes the rows and the trigger of the job
+        (the body sanitized as the field does): the deciding transaction pays one INSERT for telling them."""
         recipients = recipients.filtered("id")
         if not recipients:
             return self.browse()
-        field_name = "user_id" if recipients._name == "res.users" else "partner_id"
-        with crr_scope():
-            notices = self.sudo().create(
-                [
-                    {
-                        "res_model": record._name,
-                        "res_id": record.id,
-                        field_name: recipient.id,
-                        "body": body,
-                    }
-                    for recipient in recipients
-                ]
-            )
-        self.env["crr.job"]._crr_trigger_job("customer_requirement_review.ir_cron_crr_review_notices")
-        return notices
+        column = "user_id" if recipients._name == "res.users" else "partner_id"
+        body_value = self._fields["body"].convert_to_column_insert(body, self)
+        now = fields.Datetime.now()
+        query = SQL(
+            "INSERT INTO crr_review_notice (res_model, res_id, %s, body, create_uid, create_date, write_uid, "
+            "write_date) VALUES %s RETURNING id",
+            SQL.identifier(column),
+            SQL(", ").join(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s)",
+                    record._name, record.id, recipient.id, body_value, self.env.uid, now, self.env.uid, now,
+                )
+                for recipient in recipients
+            ),
+        )
+        trigger = self.env["crr.job"]._crr_trigger_job_sql("customer_requirement_review.ir_cron_crr_review_notices")
+        if trigger:
+            # a data-modifying statement of a WITH runs once, to completion, whether its output is read or not
+            query = SQL("WITH job_trigger AS (%s) %s", trigger, query)
+        self.env.cr.execute(query)
+        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _cron_send(self, limit=1000):

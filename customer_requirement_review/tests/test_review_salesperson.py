@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -73,6 +74,48 @@ class TestReviewSalesperson(CrrReviewCommon):
         # confirmation works
         order.with_user(self.salesperson).action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def test_round_result_notice_written_with_its_job_trigger(self):
+        """The decision that ends the round writes the salesperson's notice and the trigger of its job in one
+        statement: the body sanitized as the field does (the reviewer's conditions are text), the decider as its
+        author, the job due at once; the job then tells the salesperson and removes the notice."""
+        order = self._order(products=[self.good])
+        order.with_user(self.salesperson).action_request_review()
+        lines = order._crr_round_lines()
+        production = lines.filtered(lambda line: line.department_id.code == "production")
+        production.with_user(self.reviewers["production"]).action_approve(
+            opinion="OK", conditions="Week 12 <script>alert('x')</script> & <b>pallets</b>"
+        )
+        cron = self.env.ref("customer_requirement_review.ir_cron_crr_review_notices")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers_before = Trigger.search([("cron_id", "=", cron.id)])
+        self._approve_all(order)
+        self.assertEqual(order.review_state, "approved")
+        Notice = self.env["crr.review.notice"].sudo()
+        notice = Notice.search([("res_model", "=", "sale.order"), ("res_id", "=", order.id)])
+        self.assertEqual(len(notice), 1)
+        self.assertEqual(notice.user_id, self.salesperson)
+        self.assertFalse(notice.partner_id)
+        self.assertIn("Week 12", notice.body)
+        self.assertNotIn("<script", notice.body)
+        deciders = order._crr_round_lines().reviewer_id
+        self.assertIn(notice.create_uid, deciders)
+        self.assertNotEqual(notice.create_uid, self.env.ref("base.user_root"))
+        new_triggers = Trigger.search([("cron_id", "=", cron.id)]) - triggers_before
+        self.assertEqual(len(new_triggers), 1)
+        self.assertLessEqual(new_triggers.call_at, fields.Datetime.now())
+        # the job tells the salesperson, with the decider as author, then removes the notice
+        author = notice.create_uid.partner_id
+        self.assertEqual(Notice._cron_send(), 1)
+        self.env.flush_all()
+        sent = self.env["mail.message"].sudo().search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id), ("message_type", "=", "user_notification")]
+        )
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent.notification_ids.res_partner_id, self.salesperson.partner_id)
+        self.assertEqual(sent.author_id, author)
+        self.assertNotIn("<script", sent.body)
+        self.assertFalse(notice.exists())
 
     def test_carried_over_conditional_approval_keeps_its_state(self):
         order = self._order(products=[self.good])
