@@ -255,7 +255,6 @@ class SaleOrder(models.Model):
             ["order_id", "department_id", "state", "deadline", "step", "is_final_approval", "conditions"],
             order="is_final_approval, step, sequence, id",
         )
-        locale = babel_locale_parse(self.env.lang or "en_US")
         by_order = lines.grouped("order_id")
         for order in reviewed:
             order_lines = by_order.get(order, lines.browse())
@@ -265,21 +264,27 @@ class SaleOrder(models.Model):
                 for line in order_lines
                 if line.state == "approved_conditions"
             ) or False
-            parts = []
-            for line in order_lines.filtered(lambda line: line.state in ("pending", "waiting")):
-                if line.state == "pending" and line.deadline:
-                    parts.append(
-                        self.env._(
-                            "%(department)s (due %(date)s)",
-                            department=line.department_id.name,
-                            date=babel_dates.format_skeleton("MMMd", line.deadline, locale=locale),
-                        )
+            order.crr_waiting_for = self._crr_waiting_for_text(order_lines)
+
+    @api.model
+    def _crr_waiting_for_text(self, lines):
+        """"Waiting for: Production (due 2 Dec), Finance": the undecided ``lines`` (of one round, in the order of
+        its steps), or False."""
+        parts = []
+        locale = None
+        for line in lines.filtered(lambda line: line.state in ("pending", "waiting")):
+            if line.state == "pending" and line.deadline:
+                locale = locale or babel_locale_parse(self.env.lang or "en_US")
+                parts.append(
+                    self.env._(
+                        "%(department)s (due %(date)s)",
+                        department=line.department_id.name,
+                        date=babel_dates.format_skeleton("MMMd", line.deadline, locale=locale),
                     )
-                else:
-                    parts.append(line.department_id.name)
-            order.crr_waiting_for = (
-                self.env._("Waiting for: %(departments)s", departments=format_list(self.env, parts)) if parts else False
-            )
+                )
+            else:
+                parts.append(line.department_id.name)
+        return self.env._("Waiting for: %(departments)s", departments=format_list(self.env, parts)) if parts else False
 
     @api.depends("review_state", "state", "company_id")
     def _compute_crr_review_blocking(self):

@@ -203,6 +203,8 @@ class SaleOrder(models.Model):
         companies using credit limits)."""
         result = {}
         Partner = self.env["res.partner"].sudo()
+        # only the commercial entity of the customers is read (their rows are wide)
+        self.partner_id.sudo().fetch(["commercial_partner_id"])
         for company, orders in self.grouped("company_id").items():
             customers = orders.partner_id.commercial_partner_id
             overdue = Partner.browse(customers.ids)._crr_overdue_by_customer(company)

@@ -314,7 +314,7 @@ class SaleOrder(models.Model):
                 )
             body += order._crr_steps_message(order_line_vals, asked)
             messages[order] = body
-        self._crr_create_round_lines(line_vals)
+        new_lines = self._crr_create_round_lines(line_vals)
         for order, body in messages.items():
             order._crr_log_with_state_tracking(body)
         # a round where everything was carried over is approved at once
@@ -322,7 +322,7 @@ class SaleOrder(models.Model):
             round_lines = order._crr_round_lines()
             if round_lines and all(line.state in APPROVED_LINE_STATES for line in round_lines):
                 order._crr_review_lines_decided(round_lines)
-        return self._crr_request_notification()
+        return self._crr_request_notification(new_lines)
 
     def _crr_check_written_confirmation(self):
         """An oral or phone order goes to review with the customer's written confirmation (ticked or attached):
@@ -340,10 +340,20 @@ class SaleOrder(models.Model):
                 )
             )
 
-    def _crr_request_notification(self):
-        """The salesperson's feedback after Request Review: a notification, then the form reloads."""
+    def _crr_request_notification(self, new_lines=None):
+        """The salesperson's feedback after Request Review: a notification, then the form reloads.
+        ``new_lines``: the lines of the round just opened, when every line of the round is among them (the
+        departments it waits for are then named from them, without reading the round again)."""
         if len(self) == 1 and self.review_state == "in_review":
-            message = self.crr_waiting_for or self.env._("Review requested.")
+            if new_lines and self.review_round and all(
+                line.order_id == self and line.round == self.review_round for line in new_lines
+            ):
+                waiting = self._crr_waiting_for_text(
+                    new_lines.sorted(lambda line: (line.is_final_approval, line.step, line.sequence, line.id))
+                )
+            else:
+                waiting = self.crr_waiting_for
+            message = waiting or self.env._("Review requested.")
             message = self.env._("Review of %(order)s requested. %(waiting)s", order=self.name, waiting=message)
         elif len(self) == 1:
             message = self.env._(

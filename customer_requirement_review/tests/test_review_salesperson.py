@@ -127,7 +127,10 @@ class TestReviewSalesperson(CrrReviewCommon):
         procurement = lines.filtered(lambda line: line.department_id.code == "procurement")
         procurement.with_user(self.reviewers["procurement"]).action_reject(opinion="No supplier")
         self.assertEqual(order.review_state, "rejected")
-        order.with_user(self.salesperson).action_request_review()
+        action = order.with_user(self.salesperson).action_request_review()
+        order.invalidate_recordset(["crr_waiting_for"])
+        self.assertEqual(action["params"]["message"], f"Review of {order.name} requested. {order.crr_waiting_for}")
+        self.assertNotIn("Production", order.crr_waiting_for)
         carried = order._crr_round_lines().filtered(lambda line: line.department_id.code == "production")
         self.assertTrue(carried.carried_over)
         self.assertEqual(carried.state, "approved_conditions")
@@ -149,6 +152,8 @@ class TestReviewSalesperson(CrrReviewCommon):
         order.invalidate_recordset(["crr_waiting_for"])
         waiting = order.with_user(self.salesperson).crr_waiting_for
         self.assertTrue(waiting.startswith("Waiting for: "), waiting)
+        # the notification names them from the lines just created, as the header does from the round
+        self.assertEqual(action["params"]["message"], f"Review of {order.name} requested. {waiting}")
         for name in ("Sales", "Production", "Procurement"):
             self.assertIn(name, waiting)
         self.assertIn("(due ", waiting)
