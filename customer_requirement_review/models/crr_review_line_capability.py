@@ -1,7 +1,6 @@
 from odoo import fields, models
 
-# the classes that last set the subjects and the action-only fields (models/__init__.py): both are kept
-from .crr_review_line_capa import CrrReviewLine as CrrReviewLineSubjects
+# the class that last set the subjects and the action-only fields (models/__init__.py): both are kept
 from .crr_review_line_proposal import CrrReviewLine as CrrReviewLineBase
 
 
@@ -11,7 +10,7 @@ class CrrReviewLine(models.Model):
 
     _inherit = "crr.review.line"  # pylint: disable=consider-merging-classes-inherited
 
-    _crr_subject_fields = ("capability_commitment_id", *CrrReviewLineSubjects._crr_subject_fields)
+    _crr_subject_fields = ("capability_commitment_id", *CrrReviewLineBase._crr_subject_fields)
     _crr_action_fields = {
         **CrrReviewLineBase._crr_action_fields,
         "capability_commitment_id": "action_submit",

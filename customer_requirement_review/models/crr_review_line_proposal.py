@@ -2,7 +2,7 @@ from odoo import fields, models
 
 from .crr_review_line import REQUEST_ACTIONS
 
-# the class loaded just before this one (models/__init__.py): its action-only fields are kept
+# the class loaded just before this one (models/__init__.py): its subjects and action-only fields are kept
 from .crr_review_line_sample import CrrReviewLine as CrrReviewLineBase
 
 
@@ -11,6 +11,7 @@ class CrrReviewLine(models.Model):
 
     _inherit = "crr.review.line"  # pylint: disable=consider-merging-classes-inherited
 
+    _crr_subject_fields = ("project_proposal_id", *CrrReviewLineBase._crr_subject_fields)
     _crr_action_fields = {
         **CrrReviewLineBase._crr_action_fields,
         "project_proposal_id": REQUEST_ACTIONS,
@@ -21,10 +22,6 @@ class CrrReviewLine(models.Model):
         "crr.project.proposal", index="btree_not_null", ondelete="restrict",
         readonly=True,
     )
-
-    def _crr_subject(self):
-        self.ensure_one()
-        return self.project_proposal_id or super()._crr_subject()
 
     def action_crr_open_project_proposal(self):
         """The project proposal of the line (the general manager approves it there, naming the project manager)."""

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 from .crr_review_line import REQUEST_ACTIONS
 
-# the class loaded just before this one (models/__init__.py): its action-only fields are kept
+# the class loaded just before this one (models/__init__.py): its subjects and action-only fields are kept
 from .crr_review_line_capa import CrrReviewLine as CrrReviewLineBase
 
 
@@ -12,6 +12,9 @@ class CrrReviewLine(models.Model):
 
     _inherit = "crr.review.line"  # pylint: disable=consider-merging-classes-inherited
 
+    _crr_subject_fields = (
+        "sample_request_id", "trial_request_id", "first_batch_review_id", *CrrReviewLineBase._crr_subject_fields
+    )
     _crr_action_fields = {
         **CrrReviewLineBase._crr_action_fields,
         "sample_request_id": REQUEST_ACTIONS,
@@ -27,7 +30,3 @@ class CrrReviewLine(models.Model):
     first_batch_review_id = fields.Many2one(
         "crr.first.batch.review", index="btree_not_null", ondelete="restrict", readonly=True
     )
-
-    def _crr_subject(self):
-        self.ensure_one()
-        return self.sample_request_id or self.trial_request_id or self.first_batch_review_id or super()._crr_subject()

@@ -31,6 +31,36 @@ class TestReviewEngine(CrrChangeRequestCommon):
     def _states(self, order):
         return {line.department_id.code: line.state for line in order._crr_round_lines()}
 
+    def test_every_subject_reached_through_the_one_accessor(self):
+        """Every subject of the engine (a model with ``crr.review.mixin``) names its lines through a Many2one of
+        the line listed in ``_crr_subject_fields``, which ``_crr_subject()`` walks (the order last: a change
+        request's lines name its order too); a line naming one subject answers that subject."""
+        Line = self.env["crr.review.line"]
+        mixin = self.env.registry["crr.review.mixin"]
+        subjects = {
+            name: self.env[name] for name, model in self.env.registry.items()
+            if not model._abstract and issubclass(model, mixin)
+        }
+        self.assertIn("sale.order", subjects)
+        self.assertIn("crr.change.request", subjects)
+        self.assertEqual(Line._crr_subject_fields[-1], "order_id")
+        self.assertEqual(len(set(Line._crr_subject_fields)), len(Line._crr_subject_fields))
+        by_model = {Line._fields[name].comodel_name: name for name in Line._crr_subject_fields}
+        for name, Subject in subjects.items():
+            with self.subTest(subject=name):
+                self.assertIn(name, by_model)
+                lines_field = Subject._fields[Subject._crr_review_lines_field]
+                self.assertEqual(lines_field.inverse_name, by_model[name])
+        # a line of each subject, as a request builds it: its subject is the record it names
+        for field_name in Line._crr_subject_fields:
+            with self.subTest(field=field_name):
+                Subject = self.env[Line._fields[field_name].comodel_name]
+                record = Subject.search([], limit=1)
+                if not record:
+                    continue
+                line = Line.new({field_name: record.id})
+                self.assertEqual(line._crr_subject(), record)
+
     def test_edit_during_review_reopens_the_departments_concerned(self):
         order = self._special_in_review(approve=("sales", "technical", "quality", "finance", "production"))
         finance = self._line(order, "finance")
