@@ -13,6 +13,10 @@ DECISION_ACTIONS = "action_approve / action_reject / action_reopen"
 REQUEST_ACTIONS = "action_request_review / action_submit"
 
 
+# a value missing from the record cache (None is an empty Many2one there)
+_NOT_CACHED = object()
+
+
 class CrrReviewLine(models.Model):
     """One department's review of a subject in one round (see ``crr.review.mixin`` for the engine).
 
@@ -164,10 +168,18 @@ class CrrReviewLine(models.Model):
 
     # -- the subject -------------------------------------------------------------------------------
     def _crr_subject(self):
-        """The subject of the line's review (a change request, an order...): the one accessor."""
+        """The subject of the line's review (a change request, an order...): the one accessor.
+
+        Called several times per line by the review (company, name, round, activities): the subject fields are
+        looked up in the record cache first (an empty one is skipped without building a record), and read through
+        the ORM when not cached and for the subject returned."""
         self.ensure_one()
+        line_id = self._ids[0]
         for field_name in self._crr_subject_fields:
-            if self[field_name]:
+            value = self._fields[field_name]._get_cache(self.env).get(line_id, _NOT_CACHED)
+            if value is _NOT_CACHED:
+                value = self[field_name]
+            if value:
                 return self[field_name]
         return self.env["sale.order"]
 

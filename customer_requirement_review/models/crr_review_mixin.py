@@ -235,6 +235,9 @@ class CrrReviewMixin(models.AbstractModel):
         now = now or fields.Datetime.now()
         requester = self._crr_review_requester()
         common = {
+            # the line's other subjects named empty: the new lines' subject is then found in the record cache
+            # (computing their company, name and round asks for it), not looked for field by field
+            **dict.fromkeys(self.env["crr.review.line"]._crr_subject_fields, False),
             self._crr_review_line_field: self.id,
             "round": round_no,
             "requested_by_id": requester.id,
