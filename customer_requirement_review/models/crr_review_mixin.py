@@ -366,7 +366,7 @@ class CrrReviewMixin(models.AbstractModel):
         ]
         self.env.cr.execute(
             SQL(
-                """SELECT users.partner_id, company.id, %s
+                """SELECT company.id, %s
                      FROM res_company company
                      JOIN res_users users ON users.id = %s
                      JOIN res_partner partner ON partner.id = users.partner_id
@@ -376,21 +376,21 @@ class CrrReviewMixin(models.AbstractModel):
                 tuple(companies.ids),
             )
         )
-        ends = (len(user_fields), len(user_fields) + len(partner_fields))
         for row in self.env.cr.fetchall():
-            partner_id, company_id, values = row[0], row[1], row[2:]
-            for record, record_fields, record_values in (
-                (user, user_fields, values[: ends[0]]),
-                (partner.browse(partner_id), partner_fields, values[ends[0] : ends[1]]),
-                (companies.browse(company_id), company_fields, values[ends[1] :]),
+            # one row per company, the user's and its partner's columns on each
+            columns = iter(row[1:])
+            user_values, partner_values, company_values = (
+                {field: next(columns) for field in record_fields}
+                for record_fields in (user_fields, partner_fields, company_fields)
+            )
+            for record, values in (
+                (user, user_values),
+                (partner.browse(user_values[user._fields["partner_id"]]), partner_values),
+                (companies.browse(row[0]), company_values),
             ):
                 # values just read from the flushed tables; what the cache holds already is kept
                 record._update_cache(
-                    {
-                        field.name: value
-                        for field, value in zip(record_fields, record_values, strict=True)
-                        if record.id not in field._get_cache(record.env)
-                    },
+                    {field.name: value for field, value in values.items() if record.id not in field._get_cache(record.env)},
                     validate=False,
                 )
 
