@@ -4,6 +4,7 @@ from . import res_company_review_cache
 from . import res_config_settings
 from . import crr_config_cache_mixin
 from . import crr_record_guard_mixin
+from . import mail_thread
 from . import crr_review_mixin
 from . import crr_review_notice
 from . import crr_review_document_mixin

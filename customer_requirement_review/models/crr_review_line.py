@@ -628,6 +628,8 @@ class CrrReviewLine(models.Model):
         self._crr_subject_locks()
         self.env["crr.review.mixin"]._crr_prefetch_chatter_rows()
         behalf = self._crr_check_decision(decision, opinion=opinion, conditions=conditions)
+        # the line's history and the subject's status change: their tracking messages created together
+        self.env["mail.thread"]._crr_batch_tracking([self._name, *{subject._name for subject in self._crr_subjects()}])
         now = fields.Datetime.now()
         for line in self:
             vals = {

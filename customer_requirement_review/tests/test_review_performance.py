@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
@@ -8,7 +10,7 @@ from .common_review import CrrReviewCommon
 # database (see test_decisions_cost_no_query_per_member)
 REQUEST_QUERIES = 51  # with the one search of the substitutions in force (their substitutes get the mail)
 APPROVE_QUERIES = 12
-FINAL_QUERIES = 16
+FINAL_QUERIES = 15  # the line's and the order's chatter entries created together (16 each on its own)
 # the confirmation is sale's and stock's own (the delivery); the distribution to the departments is a job's
 # (160 alone; one more after other test classes, as Odoo's caches are then in another state)
 CONFIRM_QUERIES = 162
@@ -132,6 +134,62 @@ class TestReviewPerformance(CrrReviewCommon):
         self.assertEqual(entry.author_id, reviewer.partner_id)
         self.assertIn("Renamed Sales Reviewer", entry.email_from)
         self.assertIn("renamed.sales@crr-perf.example.com", entry.email_from)
+
+    def test_decision_chatter_entries_created_together(self):
+        """The decision that ends the round leaves its two chatter entries, the line's history (who decided,
+        the state) and the order's status change with the note to the salesperson, written together by one
+        INSERT of messages; a message posted for a followed subtype in the same transaction (the confirmation)
+        is still posted, with its notification, and a tracking already started before the decision is logged
+        too."""
+        order = self._order(products=[self.good])
+        order.with_user(self.salesperson).action_request_review()
+        lines = order._crr_round_lines().sorted(lambda line: (line.is_final_approval, line.step))
+        last = lines[-1]
+        self._approve_all(order, codes=(lines - last).department_id.mapped("code"))
+        self._flush_tracking()
+        reviewer = self.reviewers[last.department_id.code]
+        inserts = []
+        original = type(self.env.cr).execute
+
+        def execute(cursor, query, params=None, log_exceptions=True):
+            if 'INSERT INTO "mail_message"' in str(query):
+                inserts.append(query)
+            return original(cursor, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", execute):
+            last.with_user(reviewer).action_approve(opinion="Capacity booked")
+            self.env.cr.flush()
+        self.env.invalidate_all()
+        self.assertEqual(len(inserts), 1, inserts)
+        line_entry = last.sudo().message_ids.filtered(lambda message: message.tracking_value_ids)[:1]
+        self.assertEqual(line_entry.author_id, reviewer.partner_id)
+        self.assertIn("state", line_entry.tracking_value_ids.field_id.mapped("name"))
+        self.assertIn("reviewer_id", line_entry.tracking_value_ids.field_id.mapped("name"))
+        order_entry = order.sudo().message_ids.filtered(lambda message: "is approved" in (message.body or ""))
+        self.assertEqual(len(order_entry), 1)
+        self.assertEqual(order_entry.author_id, reviewer.partner_id)
+        self.assertEqual(order_entry.tracking_value_ids.field_id.name, "review_state")
+        self.assertEqual(order_entry.tracking_value_ids.new_value_char, "Approved")
+        # in one transaction: a tracked write of the order first (its tracking started before any decision),
+        # a decision, then the confirmation (a followed subtype: posted with its notification)
+        order2 = self._order(products=[self.good])
+        order2.with_user(self.salesperson).action_request_review()
+        self._approve_all(order2, codes=[
+            code for code in order2._crr_round_lines().department_id.mapped("code") if code != last.department_id.code
+        ])
+        self._flush_tracking()
+        order2.message_subscribe(partner_ids=self.salesperson.partner_id.ids)
+        order2.sudo().team_id = self.env["crm.team"].sudo().create({"name": "Export Team", "company_id": self.company.id})
+        final = order2._crr_round_lines().filtered(lambda line: line.state == "pending")
+        final.with_user(self.reviewers[final.department_id.code]).action_approve()
+        order2.with_user(self.salesperson).action_confirm()
+        self._flush_tracking()
+        messages = order2.sudo().message_ids
+        self.assertTrue(messages.filtered(lambda message: "is approved" in (message.body or "")))
+        confirmed = messages.filtered(lambda message: message.subtype_id == self.env.ref("sale.mt_order_confirmed"))
+        self.assertEqual(len(confirmed), 1)
+        self.assertTrue(final.sudo().message_ids.filtered(lambda message: message.tracking_value_ids))
+        self.assertIn("team_id", messages.tracking_value_ids.field_id.mapped("name"))
 
     def test_no_tracking_prepared_for_fields_not_stored(self):
         """No field of the addons that is computed and not stored is tracked: a related field inherits the
