@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.fields import Command
 
 # pre-commit data: the models whose tracking messages are logged in one batch (see _crr_batch_tracking), and,
 # while the batch is prepared, the values of the messages it logs
@@ -14,7 +15,7 @@ class MailThread(models.AbstractModel):
     the tracking message of each model with a ``mail.message`` creation of its own (two INSERTs each, and the
     ORM's bookkeeping of a creation: about a quarter of a decision's time). For the models named by
     ``_crr_batch_tracking``, Odoo ends the tracking as usual (bodies, authors, subtypes, tracking values, each
-    model's own rules), and the messages it logs are created together; a message it posts (a tracked change
+    model's own rules), and the messages it logs are created together, with their tracking values; a message it posts (a tracked change
     with a subtype, whose followers are notified) is posted at once, as usual.
     """
 
@@ -45,9 +46,27 @@ class MailThread(models.AbstractModel):
                 self.env[model_name]._track_finalize()
         finally:
             data.pop(_BATCH, None)
-        if batch["values"]:
-            # as each model hands them to _message_create (which checks and cleans them): for all at once
-            self.sudo()._message_create(batch["values"])
+        if not batch["values"]:
+            return
+        # the tracking values of all the messages created together too (mail.message creates them after the
+        # messages, message by message); other commands than creations stay with their message
+        trackings = []
+        for values in batch["values"]:
+            commands = values.get("tracking_value_ids") or []
+            created = all(
+                isinstance(command, list | tuple) and len(command) == 3 and command[0] == Command.CREATE
+                for command in commands
+            )
+            trackings.append((values.pop("tracking_value_ids", None) or []) if created else [])
+        # as each model hands them to _message_create (which checks and cleans them): for all at once
+        messages = self.sudo()._message_create(batch["values"])
+        tracking_values = [
+            dict(command[2], mail_message_id=message.id)
+            for message, commands in zip(messages, trackings, strict=True)
+            for command in commands
+        ]
+        if tracking_values:
+            self.env["mail.tracking.value"].sudo().create(tracking_values)
 
     def _message_log_batch(self, bodies, *args, **kwargs):
         batch = self.env.cr.precommit.data.get(_BATCH)
