@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import MissingError
 from odoo.fields import Command
 
 # pre-commit data: the models whose tracking messages are logged in one batch (see _crr_batch_tracking), and,
@@ -43,7 +44,9 @@ class MailThread(models.AbstractModel):
         batch = data[_BATCH] = {"models": set(model_names), "values": [], "collecting": False}
         try:
             for model_name in model_names:
-                self.env[model_name]._track_finalize()
+                # on the tracked records, as Odoo does (a model's own rules may look at them, e.g. the sale order's)
+                initial_values = data.get(f"mail.tracking.{model_name}") or {}
+                self.env[model_name].browse(list(initial_values))._track_finalize()
         finally:
             data.pop(_BATCH, None)
         if not batch["values"]:
@@ -67,6 +70,31 @@ class MailThread(models.AbstractModel):
         ]
         if tracking_values:
             self.env["mail.tracking.value"].sudo().create(tracking_values)
+
+    def _message_track(self, fields_iter, initial_values_dict):
+        batch = self.env.cr.precommit.data.get(_BATCH)
+        if batch and self._name in batch["models"]:
+            fields_iter = self._crr_changed_tracked_fields(fields_iter, initial_values_dict)
+        return super()._message_track(fields_iter, initial_values_dict)
+
+    def _crr_changed_tracked_fields(self, fields_iter, initial_values_dict):
+        """The tracked fields ``fields_iter`` whose value changed on one of the records, compared as Odoo's
+        ``_mail_track`` compares them: Odoo describes every tracked field of the model (its label translated,
+        field by field; about 1 ms for a sale order) before it finds the few that changed. Properties, and the
+        fields of a record that no longer exists, are left to Odoo."""
+        def differs(record, name):
+            initial = initial_values_dict.get(record.id) or {}
+            if name not in initial:
+                return False
+            if self._fields[name].type == "properties":
+                return True
+            try:
+                value = record[name]
+            except MissingError:
+                return True
+            return not (value == initial[name] or (not value and not initial[name]))
+
+        return [name for name in fields_iter if any(differs(record, name) for record in self)]
 
     def _message_log_batch(self, bodies, *args, **kwargs):
         batch = self.env.cr.precommit.data.get(_BATCH)

@@ -164,8 +164,16 @@ class TestReviewPerformance(CrrReviewCommon):
         self.assertEqual(len(inserts), 2, inserts)
         line_entry = last.sudo().message_ids.filtered(lambda message: message.tracking_value_ids)[:1]
         self.assertEqual(line_entry.author_id, reviewer.partner_id)
-        self.assertIn("state", line_entry.tracking_value_ids.field_id.mapped("name"))
-        self.assertIn("reviewer_id", line_entry.tracking_value_ids.field_id.mapped("name"))
+        # what changed, as Odoo tracks it (no entry for the fields left empty or unchanged: conditions, on behalf
+        # of, deadline)
+        self.assertEqual(
+            set(line_entry.tracking_value_ids.field_id.mapped("name")),
+            {"state", "reviewer_id", "decision_date", "opinion"},
+        )
+        self.assertEqual(
+            line_entry.tracking_value_ids.filtered(lambda value: value.field_id.name == "opinion").new_value_text,
+            "Capacity booked",
+        )
         order_entry = order.sudo().message_ids.filtered(lambda message: "is approved" in (message.body or ""))
         self.assertEqual(len(order_entry), 1)
         self.assertEqual(order_entry.author_id, reviewer.partner_id)
