@@ -213,6 +213,15 @@ class CrrReviewLine(models.Model):
             line.is_current_round = bool(subject) and line.round == subject._crr_review_round()
 
     def _compute_substitute_user_ids(self):
+        substitutes = self._crr_substitutes()
+        for line in self:
+            line.substitute_user_ids = substitutes[line.id]
+
+    def _crr_substitutes(self):
+        """``{line id: res.users}``: the substitutes in force today of the absent reviewers of the lines'
+        departments (internal reviewers; one search of the substitutions for all the lines). What
+        ``substitute_user_ids`` shows, for a caller that only reads it (assigning a computed many2many costs
+        more than the search)."""
         today = fields.Date.context_today(self)
         substitutions = self.env["crr.review.substitute"].sudo().search(
             [("date_from", "<=", today), ("date_to", ">=", today)]
@@ -222,12 +231,16 @@ class CrrReviewLine(models.Model):
             lambda s: not s.substitute_id.share
             and s.substitute_id._has_group("customer_requirement_review.group_crr_reviewer")
         )
-        for line in self:
-            line.substitute_user_ids = substitutions.filtered(
+        if not substitutions:
+            return dict.fromkeys(self.ids, self.env["res.users"])
+        return {
+            line.id: substitutions.filtered(
                 lambda s, line=line: s.user_id in line.department_id.user_ids
                 and s.company_id == line.company_id
                 and (not s.department_ids or line.department_id in s.department_ids)
             ).substitute_id
+            for line in self
+        }
 
     def _search_substitute_user_ids(self, operator, value):
         if operator != "in":

@@ -33,7 +33,7 @@ class CrrReviewLine(models.Model):
         if reviewers is None:
             reviewers = pending.department_id._crr_active_reviewers()
         # the substitutes of all the lines at once (one search of the substitutions in force)
-        substitutes = {line.id: line.substitute_user_ids for line in pending.sudo()}
+        substitutes = pending.sudo()._crr_substitutes()
         recipients = {}
         for line in pending:
             users = reviewers.get(line.department_id.id, self.env["res.users"]) | substitutes[line.id].filtered(
