@@ -179,26 +179,40 @@ class TestReviewPerformance(CrrReviewCommon):
         self.assertEqual(order_entry.author_id, reviewer.partner_id)
         self.assertEqual(order_entry.tracking_value_ids.field_id.name, "review_state")
         self.assertEqual(order_entry.tracking_value_ids.new_value_char, "Approved")
-        # in one transaction: a tracked write of the order first (its tracking started before any decision),
-        # a decision, then the confirmation (a followed subtype: posted with its notification)
-        order2 = self._order(products=[self.good])
-        order2.with_user(self.salesperson).action_request_review()
-        self._approve_all(order2, codes=[
-            code for code in order2._crr_round_lines().department_id.mapped("code") if code != last.department_id.code
-        ])
-        self._flush_tracking()
-        order2.message_subscribe(partner_ids=self.salesperson.partner_id.ids)
-        order2.sudo().team_id = self.env["crm.team"].sudo().create({"name": "Export Team", "company_id": self.company.id})
-        final = order2._crr_round_lines().filtered(lambda line: line.state == "pending")
-        final.with_user(self.reviewers[final.department_id.code]).action_approve()
-        order2.with_user(self.salesperson).action_confirm()
-        self._flush_tracking()
-        messages = order2.sudo().message_ids
-        self.assertTrue(messages.filtered(lambda message: "is approved" in (message.body or "")))
-        confirmed = messages.filtered(lambda message: message.subtype_id == self.env.ref("sale.mt_order_confirmed"))
-        self.assertEqual(len(confirmed), 1)
-        self.assertTrue(final.sudo().message_ids.filtered(lambda message: message.tracking_value_ids))
-        self.assertIn("team_id", messages.tracking_value_ids.field_id.mapped("name"))
+        # in one transaction, the decision then the confirmation (a subtype a follower subscribed to: posted, with
+        # its notification), with and without a tracked write of the order before the decision (its tracking then
+        # started before the batch)
+        confirmed_subtype = self.env.ref("sale.mt_order_confirmed")
+        follower = new_test_user(
+            self.env, login="crr_t_perf_follower", groups="sales_team.group_sale_salesman", name="Sales Manager"
+        ).partner_id
+        team = self.env["crm.team"].sudo().create({"name": "Export Team", "company_id": self.company.id})
+        for write_first in (False, True):
+            order2 = self._order(products=[self.good])
+            order2.with_user(self.salesperson).action_request_review()
+            self._approve_all(order2, codes=[
+                code for code in order2._crr_round_lines().department_id.mapped("code")
+                if code != last.department_id.code
+            ])
+            self._flush_tracking()
+            order2.sudo().message_subscribe(partner_ids=follower.ids, subtype_ids=confirmed_subtype.ids)
+            self._flush_tracking()
+            if write_first:
+                order2.sudo().team_id = team
+            final = order2._crr_round_lines().filtered(lambda line: line.state == "pending")
+            final.with_user(self.reviewers[final.department_id.code]).action_approve()
+            order2.with_user(self.salesperson).action_confirm()
+            self._flush_tracking()
+            messages = order2.sudo().message_ids
+            self.assertTrue(messages.filtered(lambda message: "is approved" in (message.body or "")), write_first)
+            confirmed = messages.filtered(lambda message: message.subtype_id == confirmed_subtype)
+            self.assertEqual(len(confirmed), 1, write_first)
+            self.assertIn(follower, confirmed.notification_ids.res_partner_id, write_first)
+            self.assertIn("state", confirmed.tracking_value_ids.field_id.mapped("name"), write_first)
+            self.assertTrue(final.sudo().message_ids.filtered(lambda message: message.tracking_value_ids), write_first)
+            self.assertEqual(
+                "team_id" in messages.tracking_value_ids.field_id.mapped("name"), write_first, write_first
+            )
 
     def test_no_tracking_prepared_for_fields_not_stored(self):
         """No field of the addons that is computed and not stored is tracked: a related field inherits the
