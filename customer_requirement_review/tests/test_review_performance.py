@@ -3,6 +3,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common_review import CrrReviewCommon
 
@@ -213,6 +214,61 @@ class TestReviewPerformance(CrrReviewCommon):
             self.assertEqual(
                 "team_id" in messages.tracking_value_ids.field_id.mapped("name"), write_first, write_first
             )
+
+    def test_round_lines_read_through_indexes(self):
+        """A decision reads its line with the other lines of its subject through the indexes of the subjects'
+        columns, however many lines the table holds: among 20,000 lines of 2,500 orders, the plan of that query
+        reads no table whole and filters no line by a subquery (an "IN (subquery)" on each subject column made
+        PostgreSQL read every line: 94 ms for that query at 220,000 lines, 12 ms so)."""
+        order = self._order(products=[self.good])
+        order.with_user(self.salesperson).action_request_review()
+        self._flush_tracking()
+        # the history of a company: 2,500 orders (copies of this one's row) of 8 lines each
+        cr = self.env.cr
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'sale_order' "
+            "AND column_name NOT IN ('id', 'name', 'access_token')"
+        )
+        columns = SQL(", ").join(SQL.identifier(row[0]) for row in cr.fetchall())
+        cr.execute(SQL(
+            "INSERT INTO sale_order (name, %s) SELECT 'HISTORY/' || g, %s FROM sale_order, generate_series(1, 2500) g "
+            "WHERE sale_order.id = %s RETURNING id",
+            columns, columns, order.id,
+        ))
+        history = [row[0] for row in cr.fetchall()]
+        departments = self.env["crr.department"].search([("company_id", "=", self.company.id)], limit=8).ids
+        cr.execute(
+            """INSERT INTO crr_review_line (department_id, round, state, escalation_level, order_id, company_id, sequence)
+               SELECT (%s::int[])[1 + g %% %s], 0, 'approved', 'none', (%s::int[])[1 + g / %s], %s, 10
+                 FROM generate_series(0, %s) g""",
+            [departments, len(departments), history, len(departments), self.company.id,
+             len(history) * len(departments) - 1],
+        )
+        cr.execute("ANALYZE crr_review_line, sale_order")
+        line = order._crr_round_lines()[:1]
+        captured = []
+        original = type(cr).execute
+
+        def execute(cursor, query, params=None, log_exceptions=True):
+            code = query.code if isinstance(query, SQL) else str(query)
+            if code.lstrip().startswith("SELECT") and 'FROM "crr_review_line"' in code:
+                captured.append((query, params))
+            return original(cursor, query, params, log_exceptions)
+
+        self.env.invalidate_all()
+        with patch.object(type(cr), "execute", execute):
+            line._crr_prefetch_rounds()
+        self.assertEqual(len(captured), 1, captured)
+        query, params = captured[0]
+        self.assertIsNone(params)  # the ORM runs SQL objects, their parameters inside
+        cr.execute(SQL("EXPLAIN %s", query))
+        plan = "\n".join(row[0] for row in cr.fetchall())
+        # each subject's lines found through the index of its column, not by filtering every line
+        self.assertNotIn("Seq Scan on crr_review_line", plan, plan)
+        self.assertNotIn("SubPlan", plan, plan)
+        self.assertIn("Index Cond: (order_id = ANY", plan, plan)
+        # and what the decision needs is read: the order's lines
+        self.assertEqual(order.review_line_ids, order._crr_round_lines(all_rounds=True))
 
     def test_no_tracking_prepared_for_fields_not_stored(self):
         """No field of the addons that is computed and not stored is tracked: a related field inherits the
