@@ -25,13 +25,15 @@ how many decisions wrote a row that other orders share (the customer's partner, 
     BENCH=bench/bench_vs_tier_validation.py CRR_BENCH_WITH=peer make bench
     BENCH=bench/bench_vs_tier_validation.py CRR_BENCH_WITH=peer BENCH_ARGS="--orders 50 --runs 1" make bench
     CRR_BENCH_WITH=peer_apart make bench   (each product in its own database)
+    CRR_BENCH_WITH=peer_apart BENCH_ARGS="--orders 20 --runs 3 --history 220000" make bench   (with the reviews
+        of 27,500 past orders in each product's table: a company after a few years)
 """
 
 import contextlib
 import statistics
 import time
 
-from benchlib import environment, max_rss_mib, parse_args, report
+from benchlib import copy_rows, environment, max_rss_mib, parse_args, report
 
 import odoo
 from odoo.fields import Command
@@ -53,6 +55,11 @@ def _extra(parser):
     )
     parser.add_argument(
         "--peer-database", help="run the peer in this database (its own: the peer without the addon)"
+    )
+    parser.add_argument(
+        "--history", type=int, default=0,
+        help="past reviews in each database before the runs: this many approved review lines (ours) and tier "
+        "reviews (peer), 8 per confirmed order of another customer, written by SQL (default 0)",
     )
     parser.add_argument(
         "--peer-notify", action="store_true",
@@ -171,6 +178,54 @@ def _setup_data(env, args, departments, reviewers, ours, peer):
                  for i, code in enumerate(codes)]
             )
     return customer, products, rules, definitions
+
+
+def _history(side, count):
+    """The past of a company that has used the review for a while: ``count`` approved reviews, 8 per order, on
+    confirmed orders of another customer (copies of one quotation's row), in the review's own table of each
+    product: ours, review lines; the peer's, tier reviews. Written by SQL, rolled back with the run."""
+    env, cr = side.env, side.env.cr
+    per_order = len(DEPARTMENTS)
+    customer = env["res.partner"].create({"name": "Bench History Customer"})
+    template = _quotations(side, 1)[0]
+    env.flush_all()
+    orders = copy_rows(
+        cr, "sale_order",
+        {"name": "'HISTORY/' || g", "access_token": "NULL", "state": "'sale'", "partner_id": "%(customer)s",
+         "partner_invoice_id": "%(customer)s", "partner_shipping_id": "%(customer)s"},
+        template, max(count // per_order, 1), params={"customer": customer.id},
+    )
+    count = len(orders) * per_order
+    if side.ours:
+        departments = [
+            env["crr.department"].search([("company_id", "=", env.company.id), ("code", "=", code)], limit=1).id
+            for code in DEPARTMENTS
+        ]
+        cr.execute(
+            """INSERT INTO crr_review_line (department_id, round, state, escalation_level, order_id, company_id,
+                                            sequence, reviewer_id, decision_date, create_uid, create_date,
+                                            write_uid, write_date)
+               SELECT (%(departments)s::int[])[1 + g %% %(n)s], 0, 'approved', 'none',
+                      (%(orders)s::int[])[1 + g / %(n)s], %(company)s, 10, %(uid)s, now(), %(uid)s, now(), %(uid)s,
+                      now()
+                 FROM generate_series(0, %(last)s) g""",
+            {"departments": departments, "n": per_order, "orders": orders, "company": env.company.id,
+             "uid": env.uid, "last": count - 1},
+        )
+    if side.peer:
+        definitions = side.definitions[max(side.definitions)].ids
+        cr.execute(
+            """INSERT INTO tier_review (model, res_id, definition_id, company_id, sequence, status, requested_by,
+                                        done_by, reviewed_date, can_review, create_uid, create_date, write_uid,
+                                        write_date)
+               SELECT 'sale.order', (%(orders)s::int[])[1 + g / %(n)s],
+                      (%(definitions)s::int[])[1 + g %% %(d)s], %(company)s, 1 + g %% %(n)s, 'approved', %(uid)s,
+                      %(uid)s, now(), false, %(uid)s, now(), %(uid)s, now()
+                 FROM generate_series(0, %(last)s) g""",
+            {"orders": orders, "n": per_order, "definitions": definitions, "d": len(definitions),
+             "company": env.company.id, "uid": env.uid, "last": count - 1},
+        )
+    return count
 
 
 def _scenarios(args):
@@ -367,6 +422,10 @@ def main():
         else:
             ours = peer = Side(env, args, ours=True, peer=True)
         sides = {"ours": ours, "peer": peer, "plain": ours}
+        if args.history:
+            for side in set(sides.values()):
+                written = _history(side, args.history)
+            print(f"history: {written} past reviews in each database, 8 per confirmed order")
         print(f"databases: ours and plain in {env.cr.dbname}, the peer in {peer_env.cr.dbname}; the peer "
               f"{'posts' if args.peer_notify else 'does not post'} a message on acceptance")
         all_ratios = {}
