@@ -16,8 +16,9 @@ class MailThread(models.AbstractModel):
     the tracking message of each model with a ``mail.message`` creation of its own (two INSERTs each, and the
     ORM's bookkeeping of a creation: about a quarter of a decision's time). For the models named by
     ``_crr_batch_tracking``, Odoo ends the tracking as usual (bodies, authors, subtypes, tracking values, each
-    model's own rules), and the messages it logs are created together, with their tracking values; a message it posts (a tracked change
-    with a subtype, whose followers are notified) is posted at once, as usual.
+    model's own rules), and the messages it logs are created together, with their tracking values; a message it
+    posts (a tracked change with a subtype, whose followers are notified) is posted at once, as usual. Only the
+    tracked fields that changed are described (Odoo describes them all).
     """
 
     _inherit = "mail.thread"
