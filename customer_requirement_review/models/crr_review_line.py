@@ -223,9 +223,10 @@ class CrrReviewLine(models.Model):
         ``substitute_user_ids`` shows, for a caller that only reads it (assigning a computed many2many costs
         more than the search)."""
         today = fields.Date.context_today(self)
-        substitutions = self.env["crr.review.substitute"].sudo().search(
-            [("date_from", "<=", today), ("date_to", ">=", today)]
-        )
+        Substitute = self.env["crr.review.substitute"].sudo()
+        if Substitute._crr_none_in_force(today):
+            return dict.fromkeys(self.ids, self.env["res.users"])
+        substitutions = Substitute.search([("date_from", "<=", today), ("date_to", ">=", today)])
         # only internal reviewers of the line's company substitute (as in _crr_active_substitutions)
         substitutions = substitutions.filtered(
             lambda s: not s.substitute_id.share

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 REVIEWER_GROUP = "customer_requirement_review.group_crr_reviewer"
@@ -8,7 +8,8 @@ MANAGER_GROUP = "customer_requirement_review.group_crr_manager"
 class CrrReviewSubstitute(models.Model):
     _name = "crr.review.substitute"
     _description = "Review Substitute"
-    _inherit = ["mail.thread", "crr.guard.mixin"]
+    # a change of any substitution clears the cache of the last day of the substitutions (crr.config.cache.mixin)
+    _inherit = ["mail.thread", "crr.guard.mixin", "crr.config.cache.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -125,11 +126,30 @@ class CrrReviewSubstitute(models.Model):
         self._crr_check_substitution_rights()
 
     @api.model
+    @tools.ormcache()
+    def _crr_last_day(self):
+        """The last day of the active substitutions (of every company), ``None`` without any. Cached: every
+        review request and the reviewers' screens ask who substitutes whom today, while substitutions are rare
+        and short; cleared by any creation, change or deletion of a substitution (``crr.config.cache.mixin``).
+        A day after it has no substitution in force whatever the date, so the cache never hides one."""
+        self.flush_model(["date_to", "active"])
+        self.env.cr.execute("SELECT MAX(date_to) FROM crr_review_substitute WHERE active")
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _crr_none_in_force(self, date):
+        """Whether no substitution is in force on ``date`` or later (no query once the last day is cached)."""
+        last = self._crr_last_day()
+        return last is None or last < date
+
+    @api.model
     def _crr_active_substitutions(self, substitutes, date=None):
         """``[(substitution, departments)]`` in force on ``date`` for the given substitute users: the
         departments of the absent reviewer, limited to the substitution's departments when it names some.
         The departments are read once for all substitutions."""
         date = date or fields.Date.context_today(self)
+        if self._crr_none_in_force(date):
+            return []
         substitutions = self.sudo().search(
             [("substitute_id", "in", substitutes.ids), ("date_from", "<=", date), ("date_to", ">=", date)]
         )

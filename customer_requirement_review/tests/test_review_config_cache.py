@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
@@ -23,6 +26,43 @@ class TestReviewConfigCache(CrrReviewCommon):
         with self.assertQueryCount(0):
             rules = Rule._crr_company_rules(self.company.id)
         self.assertEqual(len(rules), Rule.search_count([("company_id", "=", self.company.id)]))
+
+    def test_substitution_shows_at_once(self):
+        """With no substitution in force, who substitutes whom is known at no query (the last day of the
+        substitutions is cached); a substitution created, moved or archived shows at once."""
+        Substitute = self.env["crr.review.substitute"]
+        Substitute.sudo().search([]).write({"active": False})
+        line = self._request()._crr_round_lines()
+        self.assertEqual(line.department_id, self.dep["sales"])
+        absent, substitute = self.reviewers["sales"], self.reviewers["quality"]
+        today = fields.Date.context_today(line)
+        Substitute._crr_last_day()
+        with self.assertQueryCount(0):
+            self.assertEqual(line._crr_substitutes(), {line.id: self.env["res.users"]})
+            self.assertEqual(Substitute._crr_departments_substituted(substitute), {})
+
+        def substitutes():
+            line.invalidate_recordset(["can_decide", "substitute_user_ids"])
+            return line._crr_substitutes()[line.id], line.with_user(substitute).can_decide
+
+        substitution = Substitute.with_user(absent).create(
+            {"user_id": absent.id, "substitute_id": substitute.id, "date_from": today, "date_to": today}
+        )
+        self.assertEqual(substitutes(), (substitute, True))
+        self.assertEqual(Substitute._crr_departments_substituted(substitute), {self.dep["sales"]: absent})
+        # ended yesterday, then moved to next week: not in force today
+        substitution.with_user(absent).write({"date_from": today - timedelta(days=3), "date_to": today - timedelta(days=1)})
+        self.assertEqual(substitutes(), (self.env["res.users"], False))
+        substitution.with_user(absent).write({"date_from": today + timedelta(days=7), "date_to": today + timedelta(days=9)})
+        self.assertEqual(substitutes(), (self.env["res.users"], False))
+        self.assertEqual(Substitute._crr_departments_substituted(substitute, today + timedelta(days=8)),
+                         {self.dep["sales"]: absent})
+        # in force again, then archived
+        substitution.with_user(absent).write({"date_from": today, "date_to": today + timedelta(days=9)})
+        self.assertEqual(substitutes(), (substitute, True))
+        substitution.with_user(absent).write({"active": False})
+        self.assertEqual(substitutes(), (self.env["res.users"], False))
+        self.assertIsNone(Substitute._crr_last_day())
 
     def test_rule_changes_apply_at_next_request(self):
         self.assertEqual(self._codes(self._request()), {"sales"})
