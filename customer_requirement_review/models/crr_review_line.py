@@ -443,10 +443,9 @@ class CrrReviewLine(models.Model):
             with crr_scope("no_subscribe"):
                 self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
             # creating an activity does not update its document's cached activities (a Many2oneReference):
-            # read them again, so that this transaction sees what the database holds (one query; forgetting
-            # them is not enough: a later read in another environment still found none)
+            # forgotten, they are read again when next used, by each user as Odoo lets them see activities
+            # (those of documents they may post on, or assigned to them)
             self.invalidate_recordset(["activity_ids"])
-            self.sudo().fetch(["activity_ids"])
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """Reviewers are not made followers of the lines their activities are on.

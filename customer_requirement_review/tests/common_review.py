@@ -94,6 +94,13 @@ class CrrReviewCommon(TransactionCase):
         # the messages' inverse (model, res_id) is not kept in the cache of the records
         self.env.invalidate_all()
 
+    def _todos(self, lines):
+        """The review to-dos of ``lines`` as the database holds them. Not through ``lines.activity_ids``: a
+        user sees only the activities of documents they may post on or assigned to them, and the record
+        cache of a one2many is shared by every user of the transaction, so one user's reading would answer
+        another's."""
+        return self.env["mail.activity"].sudo().search([("res_model", "=", lines._name), ("res_id", "in", lines.ids)])
+
     def _approve_all(self, order, codes=None):
         # in the order of the steps (a later step opens when the previous ones are approved)
         for line in order._crr_round_lines().sorted(lambda line: (line.is_final_approval, line.step)):

@@ -41,8 +41,8 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         self.assertFalse(order._crr_round_lines(all_rounds=True))
         # activities for the reviewers of each department
         production_line = request.review_line_ids.filtered(lambda line: line.department_id.code == "production")
-        self.assertEqual(production_line.activity_ids.user_id, self.reviewers["production"])
-        self.assertIn(request.name, production_line.activity_ids.summary)
+        self.assertEqual(self._todos(production_line).user_id, self.reviewers["production"])
+        self.assertIn(request.name, self._todos(production_line).summary)
         # decisions: the production reviewer decides its line only
         self.assertTrue(production_line.with_user(self.reviewers["production"]).can_decide)
         production_line.with_user(self.reviewers["production"]).action_approve()
@@ -89,12 +89,12 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         gm_line = request.review_line_ids.filtered("is_final_approval")
         finance_line = request.review_line_ids - gm_line
         self.assertEqual(gm_line.state, "waiting")
-        self.assertFalse(gm_line.activity_ids)
+        self.assertFalse(self._todos(gm_line))
         with self.assertRaisesRegex(UserError, "opens only when every other department"):
             gm_line.with_user(self.reviewers["general_manager"]).action_approve()
         finance_line.with_user(self.reviewers["finance"]).action_approve()
         self.assertEqual(gm_line.state, "pending")
-        self.assertEqual(gm_line.activity_ids.user_id, self.reviewers["general_manager"])
+        self.assertEqual(self._todos(gm_line).user_id, self.reviewers["general_manager"])
         self.assertEqual(request.state, "to_review")
         gm_line.with_user(self.reviewers["general_manager"]).action_approve()
         self.assertEqual(request.state, "approved")
@@ -161,7 +161,7 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
         superseded = request.review_line_ids.filtered(lambda line: line.state == "superseded")
         self.assertTrue(superseded)
         self.assertFalse(request.review_line_ids.filtered(lambda line: line.state == "pending"))
-        self.assertFalse(superseded.activity_ids)
+        self.assertFalse(self._todos(superseded))
         with self.assertRaisesRegex(UserError, "no longer open"):
             superseded[:1].with_user(
                 self.reviewers["logistics"]
@@ -205,10 +205,10 @@ class TestChangeRequestFlow(CrrChangeRequestCommon):
             order, line_ids=[Command.create({"order_line_id": self._line(order, self.good).id, "new_product_uom_qty": 11})]
         )
         request.action_submit()
-        self.assertTrue(request.review_line_ids.activity_ids)
+        self.assertTrue(self._todos(request.review_line_ids))
         request.with_user(self.salesperson).action_cancel()
         self.assertEqual(request.state, "cancelled")
-        self.assertFalse(request.review_line_ids.activity_ids)
+        self.assertFalse(self._todos(request.review_line_ids))
         with self.assertRaisesRegex(UserError, "can be cancelled"):
             request.action_cancel()
         # cancelled: a new request may be opened
