@@ -442,10 +442,6 @@ class CrrReviewLine(models.Model):
         if vals_list:
             with crr_scope("no_subscribe"):
                 self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
-            # creating an activity does not update its document's cached activities (a Many2oneReference):
-            # forgotten, they are read again when next used, by each user as Odoo lets them see activities
-            # (those of documents they may post on, or assigned to them)
-            self.invalidate_recordset(["activity_ids"])
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """Reviewers are not made followers of the lines their activities are on.
