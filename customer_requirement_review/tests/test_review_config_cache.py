@@ -50,6 +50,10 @@ class TestReviewConfigCache(CrrReviewCommon):
         )
         self.assertEqual(substitutes(), (substitute, True))
         self.assertEqual(Substitute._crr_departments_substituted(substitute), {self.dep["sales"]: absent})
+        # a note or the departments changed: the last day stays cached (each clearing empties every worker's caches)
+        substitution.with_user(absent).write({"note": "Trade fair", "department_ids": [Command.set(self.dep["sales"].ids)]})
+        with self.assertQueryCount(0):
+            self.assertEqual(Substitute._crr_last_day(), today)
         # ended yesterday, then moved to next week: not in force today
         substitution.with_user(absent).write({"date_from": today - timedelta(days=3), "date_to": today - timedelta(days=1)})
         self.assertEqual(substitutes(), (self.env["res.users"], False))
