@@ -9,7 +9,7 @@ from .common_review import CrrReviewCommon
 
 # query ceilings of a request with its pre-commit hooks (the chatter's tracking messages), measured on this test
 # database (see test_decisions_cost_no_query_per_member)
-REQUEST_QUERIES = 51  # with the one search of the substitutions in force (their substitutes get the mail)
+REQUEST_QUERIES = 50  # with the one search of the substitutions in force (their substitutes get the mail)
 APPROVE_QUERIES = 12
 FINAL_QUERIES = 14  # the line's and the order's chatter entries created together (16 each on its own)
 # the confirmation is sale's and stock's own (the delivery); the distribution to the departments is a job's
