@@ -6,11 +6,16 @@ class CrrConfigCacheMixin(models.AbstractModel):
 
     Review rules, departments and requirement templates change rarely and are read at each review
     request; their readers cache them per company. Any creation, change or deletion of such a record
-    clears the cache, in every worker (the registry signals it at commit).
+    clears the cache, in every worker (the registry signals it at commit). A model whose cache reads only
+    some of its fields names them in ``_crr_config_cache_fields``: a change of its other fields clears
+    nothing (each clearing empties every worker's caches).
     """
 
     _name = "crr.config.cache.mixin"
     _description = "Review Configuration Cached per Company"
+
+    # the fields whose change clears the cache (empty: every field)
+    _crr_config_cache_fields = ()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -20,7 +25,8 @@ class CrrConfigCacheMixin(models.AbstractModel):
 
     def write(self, vals):
         result = super().write(vals)
-        self.env.registry.clear_cache()
+        if not self._crr_config_cache_fields or set(self._crr_config_cache_fields) & set(vals):
+            self.env.registry.clear_cache()
         return result
 
     def unlink(self):

@@ -8,7 +8,10 @@ MANAGER_GROUP = "customer_requirement_review.group_crr_manager"
 class CrrReviewSubstitute(models.Model):
     _name = "crr.review.substitute"
     _description = "Review Substitute"
-    _inherit = ["mail.thread", "crr.guard.mixin"]
+    _inherit = ["mail.thread", "crr.guard.mixin", "crr.config.cache.mixin"]
+    # what _crr_last_day reads: a change of a substitution's note or departments keeps it cached (a reviewer may
+    # edit their own absences)
+    _crr_config_cache_fields = ("date_to", "active")
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -113,22 +116,12 @@ class CrrReviewSubstitute(models.Model):
         for vals in vals_list:
             vals.setdefault("user_id", self.env.uid)
             self.browse()._crr_check_substitution_rights(vals)
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()  # _crr_last_day
-        return records
+        return super().create(vals_list)
 
     def write(self, vals):
         self._crr_check_ids(self)
         self._crr_check_substitution_rights(vals)
-        result = super().write(vals)
-        if {"date_to", "active"} & set(vals):
-            self.env.registry.clear_cache()  # _crr_last_day
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()  # _crr_last_day
-        return result
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_crr_check_rights(self):
@@ -140,8 +133,7 @@ class CrrReviewSubstitute(models.Model):
         """The last day of the active substitutions (of every company), ``None`` without any. Cached: every
         review request and the reviewers' screens ask who substitutes whom today, while substitutions are rare
         and short; cleared by any creation or deletion of a substitution, and by a change of its last day or of
-        its activity (not by a change of its note or departments: a reviewer may edit their own absences, and
-        each clearing empties the caches of every worker). The cached day cannot hide a substitution in force:
+        its activity (``crr.config.cache.mixin``). The cached day cannot hide a substitution in force:
         a day after it stays after it as days pass."""
         self.flush_model(["date_to", "active"])
         self.env.cr.execute("SELECT MAX(date_to) FROM crr_review_substitute WHERE active")
